@@ -1,0 +1,131 @@
+"""The ``dbintegrity`` command line.
+
+Commands: ``engines`` (what would run where, and why not elsewhere), ``check`` (the gate, the same
+tests as ``pytest -m integrity``), ``snapshot`` (write a pack's contract from a live database) and
+``provision`` (fetch local server binaries).  Errors of ours print as one line and exit 2; a failing gate
+exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dbintegrity import __version__, providers
+from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
+from dbintegrity.errors import DbIntegrityError
+
+Handler = Callable[[argparse.Namespace, Config], int]
+
+
+def _add_common(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
+    group = parser.add_argument_group("engines and packs (each also an environment variable and ini key)")
+    for opt in OPTIONS:
+        if opt.name not in skip:
+            default = f" (default {opt.default})" if opt.default else ""
+            group.add_argument(opt.flag, dest=f"opt_{opt.name}", default=None, metavar=opt.name.upper(),
+                               help=f"{opt.help}{default}; env {opt.env}")
+
+
+def _config(args: argparse.Namespace, **override: str) -> Config:
+    def flag(opt: Option) -> str | None:
+        if opt.name in override:
+            return override[opt.name]
+        value = getattr(args, f"opt_{opt.name}", None)
+        return None if value is None else str(value)
+
+    return resolve([flag, env_lookup()])
+
+
+def cmd_engines(args: argparse.Namespace, cfg: Config) -> int:
+    """Per engine: the provider a run would use, the version it gives, and why the others are out."""
+    for engine in cfg.engines:
+        chosen = providers.choose(cfg, engine)
+        print(f"{engine}: provider {chosen}" + (" (auto)" if cfg.provider == "auto" else ""))
+        for a in providers.availability(cfg, engine):
+            mark = "*" if a.provider == chosen else " "
+            state = "available" if a.available else "unavailable"
+            print(f"  {mark} {a.provider:<6} {state}: {a.detail}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.check import run_check
+
+    return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
+                     verbose=args.verbose)
+
+
+def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.snapshot import snapshot
+
+    return snapshot(cfg, pack=args.pack, engine=args.engine, out=args.out)
+
+
+def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.provision.mysql_debian import ProvisionError, provision_mysql
+
+    try:
+        bins = provision_mysql(cfg.mysql_bin.parent, force=args.force)
+    except ProvisionError as exc:
+        raise _Failure(str(exc)) from None
+    print(f"mysql: {bins.version} ready in {bins.root}")
+    return 0
+
+
+class _Failure(DbIntegrityError):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dbintegrity", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"dbintegrity {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("engines", help="show which provider each engine would use and why others are unavailable")
+    _add_common(p)
+    p.set_defaults(handler=cmd_engines)
+
+    p = sub.add_parser("check", help="run the integrity gate (same tests as pytest -m integrity)")
+    p.add_argument("packs", nargs="*", metavar="PACK", help="packs to check (default: every pack)")
+    p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, for CI systems")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every test as it runs")
+    p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
+    _add_common(p, skip=("pack",))
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("snapshot", help="write a pack's contract.yml from a live database")
+    p.add_argument("pack", help="the pack to load and read back")
+    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine to read it from")
+    p.add_argument("--out", type=Path, help="where to write (default: the pack's contract.yml; - for stdout)")
+    _add_common(p, skip=("pack", "engines"))
+    p.set_defaults(handler=cmd_snapshot)
+
+    p = sub.add_parser("provision", help="download local server binaries (MySQL) into .engines/")
+    p.add_argument("what", choices=("mysql",), help="what to provision")
+    p.add_argument("--force", action="store_true", help="download again even if present")
+    _add_common(p, skip=("pack", "engines", "provider"))
+    p.set_defaults(handler=cmd_provision)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        override = {"engines": args.engine} if getattr(args, "engine", None) else {}
+        cfg = _config(args, **override)
+        handler: Handler = args.handler
+        return handler(args, cfg)
+    except DbIntegrityError as exc:
+        print(f"dbintegrity {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"dbintegrity {args.command}: interrupted; servers stopped and scratch dirs removed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""What every engine offers, so the rest of the suite never asks which engine it is talking to.
+
+An :class:`Engine` is the dialect: how to connect, create and clone databases, apply a pack's statements
+and read the schema back.  A :class:`Server` is one running instance from a provider.  Engine-specific
+behaviour lives in ``engines/<name>/`` behind these methods and the :class:`Capabilities` flags; tests
+ask ``engine.capabilities.transactional_ddl``, never ``engine.name == "mysql"``.
+"""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dbintegrity.errors import EngineDied
+from dbintegrity.sqlsplit import Statement
+
+
+class Cursor(Protocol):
+    """The DB-API cursor subset we use (PyMySQL and psycopg both satisfy it)."""
+
+    def execute(self, query: Any, params: Any = ...) -> Any: ...
+    def fetchall(self) -> Sequence[Any]: ...
+    def fetchone(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+class Connection(Protocol):
+    """The DB-API connection subset we use."""
+
+    def cursor(self) -> Any: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do; probes consult these instead of the engine's name."""
+
+    transactional_ddl: bool
+    """DDL can be rolled back, so a probe may create objects inside its transaction."""
+    template_databases: bool
+    """``CREATE DATABASE ... TEMPLATE`` clones a loaded schema in one statement."""
+    check_constraints: bool
+    """CHECK constraints are enforced (MySQL from 8.0.16)."""
+    stored_generated_columns: bool
+    enum_type: str
+    """``"column"`` for MySQL's inline ENUM, ``"type"`` for PostgreSQL's CREATE TYPE ... AS ENUM."""
+    row_level_security: bool
+    """Per-row access policies (PostgreSQL RLS)."""
+
+
+@dataclass
+class Server:
+    """A running engine instance and how to reach and stop it.
+
+    ``liveness`` answers ``None`` while the server is up, or a sentence saying how it went away;
+    ``stopper`` releases everything the provider created for it (process, container, data dir).
+    """
+
+    engine: str
+    provider: str
+    host: str
+    port: int
+    user: str
+    password: str
+    admin_database: str | None = None
+    version: str = ""
+    description: str = ""
+    liveness: Callable[[], str | None] = lambda: None
+    stopper: Callable[[], None] = lambda: None
+    log_path: str | None = None
+    pid: int | None = None
+    """Process id of a server we started ourselves (local provider), for tests that kill it."""
+    _stopped: bool = field(default=False, repr=False)
+
+    def check_alive(self) -> None:
+        """Raise :class:`EngineDied` naming the engine and provider if the server is gone."""
+        reason = self.liveness()
+        if reason is not None:
+            hint = f"; server log: {self.log_path}" if self.log_path else ""
+            raise EngineDied(
+                f"{self.engine} engine from the {self.provider} provider ({self.description}) "
+                f"went away during the run: {reason}{hint}"
+            )
+
+    def stop(self) -> None:
+        """Stop once; later calls do nothing (teardown may be reached from several paths)."""
+        if not self._stopped:
+            self._stopped = True
+            self.stopper()
+
+    @property
+    def label(self) -> str:
+        return f"{self.engine} {self.version} ({self.provider}: {self.description})"
+
+
+class Engine(abc.ABC):
+    """The dialect-specific operations, one subclass per engine."""
+
+    name: str
+    dialect_dir: str
+    """Folder name inside a pack that holds this engine's DDL."""
+    capabilities: Capabilities
+    default_port: int
+
+    @abc.abstractmethod
+    def connect(self, server: Server, database: str | None, *, autocommit: bool = True,
+                timeout: float = 10.0) -> Any:
+        """Open a DB-API connection."""
+
+    @abc.abstractmethod
+    def server_version(self, conn: Any) -> str:
+        """The version the server reports, for summaries and capability checks."""
+
+    @abc.abstractmethod
+    def create_database(self, server: Server, name: str, template: str | None = None) -> None:
+        """Create an empty database, or a copy of ``template`` where the engine clones natively."""
+
+    @abc.abstractmethod
+    def drop_database(self, server: Server, name: str) -> None:
+        """Drop a database if it exists, closing other sessions on it first."""
+
+    @abc.abstractmethod
+    def list_databases(self, server: Server, prefix: str) -> list[str]:
+        """Databases whose names start with ``prefix`` (used to prove clean-up)."""
+
+    @abc.abstractmethod
+    def error_message(self, exc: BaseException) -> str:
+        """The server's own message and code of a driver exception, on one line."""
+
+    @abc.abstractmethod
+    def introspect(self, conn: Any, database: str) -> Any:
+        """Read the live schema into the engine-neutral model (``dbintegrity.model.Schema``)."""
+
+    @property
+    @abc.abstractmethod
+    def driver_errors(self) -> tuple[type[BaseException], ...]:
+        """Exceptions the driver raises for server-side errors."""
+
+    def still_starting(self, exc: BaseException) -> bool:
+        """True for connection errors that mean "not listening yet" (retry), not "refused you" (fail)."""
+        text = str(exc).lower()
+        return any(s in text for s in ("refused", "starting up", "can't connect", "lost connection",
+                                        "no such file", "timeout", "timed out", "reset by peer"))
+
+    def execute_script(self, conn: Any, statements: Sequence[Statement]) -> None:
+        """Run statements one by one; the caller turns a driver error into a PackError."""
+        cur = conn.cursor()
+        try:
+            for stmt in statements:
+                try:
+                    cur.execute(stmt.text)
+                except self.driver_errors as exc:
+                    raise StatementFailed(stmt, self.error_message(exc)) from exc
+        finally:
+            cur.close()
+
+    @contextmanager
+    def connection(self, server: Server, database: str | None, **kw: Any) -> Iterator[Any]:
+        """A connection that is closed afterwards, with engine death reported clearly."""
+        try:
+            conn = self.connect(server, database, **kw)
+        except self.driver_errors:
+            server.check_alive()
+            raise
+        try:
+            yield conn
+        finally:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a dead server cannot be closed politely
+                pass
+
+    def wait_ready(self, server: Server, deadline_s: float = 60.0) -> str:
+        """Poll until the server accepts a connection; return its version."""
+        end = time.monotonic() + deadline_s
+        last = ""
+        while True:
+            server.check_alive()
+            try:
+                with self.connection(server, server.admin_database, timeout=2) as conn:
+                    return self.server_version(conn)
+            except self.driver_errors as exc:
+                last = self.error_message(exc)
+                if not self.still_starting(exc):
+                    raise
+            if time.monotonic() > end:
+                raise TimeoutError(f"{self.name} did not accept connections within {deadline_s:.0f} s: {last}")
+            time.sleep(0.05)
+
+
+class StatementFailed(Exception):
+    """A statement of a script was rejected; carries the statement and the server's message."""
+
+    def __init__(self, statement: Statement, message: str) -> None:
+        super().__init__(message)
+        self.statement = statement
+        self.message = message

@@ -1,0 +1,211 @@
+"""MySQL 8.0+ (Oracle) as an :class:`~dbintegrity.engines.base.Engine`: connection, databases, introspection."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pymysql
+import pymysql.cursors
+
+from dbintegrity.engines.base import Capabilities, Engine, Server
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.sqlexpr import normalize
+
+_TEXT_TYPES = {"tinytext", "text", "mediumtext", "longtext"}
+_BLOB_TYPES = {"tinyblob", "blob", "mediumblob", "longblob", "binary", "varbinary"}
+_SIMPLE = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
+           "mediumint": "integer", "tinyint": "tinyint", "float": "float", "double": "double",
+           "date": "date", "time": "time", "datetime": "datetime", "timestamp": "timestamp",
+           "json": "json", "year": "year", "bit": "bit"}
+_STRINGY = {"varchar", "char", "enum", "set", "date", "time", "datetime", "timestamp", "year"} | _TEXT_TYPES
+
+
+class MySQLEngine(Engine):
+    name = "mysql"
+    dialect_dir = "mysql"
+    default_port = 3306
+    capabilities = Capabilities(
+        transactional_ddl=False, template_databases=False, check_constraints=True,
+        stored_generated_columns=True, enum_type="column", row_level_security=False,
+    )
+
+    @property
+    def driver_errors(self) -> tuple[type[BaseException], ...]:
+        return (pymysql.err.MySQLError,)
+
+    def connect(self, server: Server, database: str | None, *, autocommit: bool = True,
+                timeout: float = 10.0) -> Any:
+        return pymysql.connect(
+            host=server.host, port=server.port, user=server.user, password=server.password,
+            database=database, autocommit=autocommit, charset="utf8mb4",
+            connect_timeout=max(1, int(timeout)), read_timeout=600, write_timeout=600,
+            local_infile=True,
+        )
+
+    def server_version(self, conn: Any) -> str:
+        with conn.cursor() as cur:
+            cur.execute("SELECT VERSION()")
+            return str(cur.fetchone()[0])
+
+    def create_database(self, server: Server, name: str, template: str | None = None) -> None:
+        if template is not None:
+            raise NotImplementedError("MySQL has no template databases; replay the pack instead")
+        with self.connection(server, None) as conn, conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+
+    def drop_database(self, server: Server, name: str) -> None:
+        with self.connection(server, None) as conn, conn.cursor() as cur:
+            # Sessions still using the database would hold metadata locks and make DROP wait.
+            cur.execute("SELECT id FROM information_schema.processlist WHERE db = %s AND id <> CONNECTION_ID()",
+                        (name,))
+            for (pid,) in cur.fetchall():
+                try:
+                    cur.execute(f"KILL {int(pid)}")
+                except pymysql.err.MySQLError:
+                    pass  # it ended on its own meanwhile
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+    def list_databases(self, server: Server, prefix: str) -> list[str]:
+        with self.connection(server, None) as conn, conn.cursor() as cur:
+            cur.execute("SELECT schema_name FROM information_schema.schemata")
+            return sorted(r[0] for r in cur.fetchall() if r[0].startswith(prefix))
+
+    def error_message(self, exc: BaseException) -> str:
+        args = getattr(exc, "args", ())
+        if len(args) >= 2 and isinstance(args[0], int):
+            return f"ERROR {args[0]}: {args[1]}"
+        return str(exc) or type(exc).__name__
+
+    # -- introspection ------------------------------------------------------------------------
+    def introspect(self, conn: Any, database: str) -> Schema:
+        schema = Schema()
+        with conn.cursor(pymysql.cursors.DictCursor) as cur:
+            cur.execute(
+                "SELECT table_name AS t FROM information_schema.tables "
+                "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name", (database,))
+            for row in cur.fetchall():
+                schema.tables[row["t"]] = Table(row["t"])
+            cur.execute(
+                "SELECT table_name AS t, column_name AS c, data_type AS dt, column_type AS ct, "
+                "is_nullable AS n, column_default AS d, extra AS x, generation_expression AS g, "
+                "character_maximum_length AS len, numeric_precision AS p, numeric_scale AS s "
+                "FROM information_schema.columns WHERE table_schema = %s ORDER BY table_name, ordinal_position",
+                (database,))
+            for r in cur.fetchall():
+                table = schema.tables.get(r["t"])
+                if table is not None:
+                    table.columns[r["c"]] = _column(r)
+            cur.execute(
+                "SELECT table_name AS t, index_name AS i, non_unique AS nu, column_name AS c, "
+                "expression AS e FROM information_schema.statistics WHERE table_schema = %s "
+                "ORDER BY table_name, index_name, seq_in_index", (database,))
+            indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for r in cur.fetchall():
+                indexes.setdefault((r["t"], r["i"]), []).append(r)
+            cur.execute(
+                "SELECT k.table_name AS t, k.constraint_name AS name, k.column_name AS c, "
+                "k.referenced_table_name AS rt, k.referenced_column_name AS rc, "
+                "r.delete_rule AS del, r.update_rule AS upd "
+                "FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r "
+                "ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name "
+                "AND r.table_name = k.table_name "
+                "WHERE k.table_schema = %s ORDER BY k.table_name, k.constraint_name, k.ordinal_position",
+                (database,))
+            fks: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for r in cur.fetchall():
+                fks.setdefault((r["t"], r["name"]), []).append(r)
+            cur.execute(
+                "SELECT tc.table_name AS t, cc.check_clause AS e FROM information_schema.table_constraints tc "
+                "JOIN information_schema.check_constraints cc ON cc.constraint_schema = tc.constraint_schema "
+                "AND cc.constraint_name = tc.constraint_name "
+                "WHERE tc.table_schema = %s AND tc.constraint_type = 'CHECK'", (database,))
+            checks = cur.fetchall()
+
+        fk_names = {name for (_t, name) in fks}
+        for (tname, iname), parts in indexes.items():
+            table = schema.tables.get(tname)
+            if table is None:
+                continue
+            cols = tuple(p["c"] if p["c"] is not None else f"({normalize(p['e'], 'mysql')})" for p in parts)
+            if iname == "PRIMARY":
+                table.primary_key = cols
+            elif iname in fk_names and not int(parts[0]["nu"]) == 0:
+                continue  # created implicitly by MySQL to back a foreign key; not declared
+            else:
+                table.indexes.append(Index(cols, unique=int(parts[0]["nu"]) == 0))
+        for (tname, _name), parts in fks.items():
+            table = schema.tables.get(tname)
+            if table is None:
+                continue
+            table.foreign_keys.append(ForeignKey(
+                columns=tuple(p["c"] for p in parts), ref_table=parts[0]["rt"],
+                ref_columns=tuple(p["rc"] for p in parts),
+                on_delete=parts[0]["del"], on_update=parts[0]["upd"]))
+        for r in checks:
+            table = schema.tables.get(r["t"])
+            if table is not None:
+                table.checks.append(Check(normalize(r["e"], "mysql")))
+        for table in schema.tables.values():
+            table.indexes.sort(key=lambda ix: (ix.unique, ix.columns))
+        return schema
+
+
+def _column(r: dict[str, Any]) -> Column:
+    dt, ct = str(r["dt"]).lower(), str(r["ct"]).lower()
+    extra = str(r["x"] or "").lower()
+    enum: tuple[str, ...] | None = None
+    if ct == "tinyint(1)":
+        ntype = "boolean"
+    elif dt in ("varchar", "char"):
+        ntype = f"{dt}({r['len']})"
+    elif dt in ("decimal", "numeric"):
+        ntype = f"decimal({r['p']},{r['s']})"
+    elif dt in _TEXT_TYPES:
+        ntype = "text"
+    elif dt in _BLOB_TYPES:
+        ntype = "binary"
+    elif dt in ("enum", "set"):
+        ntype = dt
+        enum = tuple(_enum_labels(str(r["ct"])))
+    else:
+        ntype = _SIMPLE.get(dt, dt)
+    generated = None
+    if "generated" in extra and "default_generated" not in extra:
+        generated = normalize(str(r["g"]), "mysql")
+    on_update = "CURRENT_TIMESTAMP" if "on update current_timestamp" in extra else None
+    nullable = r["n"] == "YES"
+    default = None if generated else _default(r["d"], ntype, extra)
+    if default is None and enum and not nullable and ntype == "enum":
+        # MySQL's implicit default of a NOT NULL ENUM is its first label, even in strict mode,
+        # although information_schema reports none: state what the engine does.
+        default = "'" + enum[0].replace("'", "''") + "'"
+    return Column(
+        name=r["c"], type=ntype, nullable=nullable, default=default, enum=enum,
+        generated=generated, on_update=on_update,
+    )
+
+
+def _enum_labels(column_type: str) -> list[str]:
+    body = column_type[column_type.index("(") + 1: column_type.rindex(")")]
+    return [m.group(1).replace("''", "'").replace("\\\\", "\\") for m in re.finditer(r"'((?:[^']|'')*)'", body)]
+
+
+def _default(value: Any, ntype: str, extra: str) -> str | None:
+    """The neutral default: quoted literal, number, true/false, CURRENT_TIMESTAMP or (expression)."""
+    if "auto_increment" in extra:
+        return "autoincrement"
+    if value is None:
+        return None
+    text = str(value)
+    if "default_generated" in extra:
+        low = text.lower()
+        if low.startswith("current_timestamp") or low in ("now()", "(now())"):
+            return "CURRENT_TIMESTAMP"
+        return f"({normalize(text, 'mysql')})"
+    if ntype == "boolean":
+        return "true" if text not in ("0", "b'0'") else "false"
+    family = ntype.split("(", 1)[0]
+    if family in _STRINGY or family in ("varchar", "char"):
+        return "'" + text.replace("'", "''") + "'"
+    return text

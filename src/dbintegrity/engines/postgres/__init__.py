@@ -1,0 +1,201 @@
+"""PostgreSQL 13+ as an :class:`~dbintegrity.engines.base.Engine`: connection, databases, introspection."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from dbintegrity.engines.base import Capabilities, Engine, Server
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.sqlexpr import normalize
+
+_FK_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_TYPES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "text": "text",
+          "boolean": "boolean", "date": "date", "jsonb": "json", "json": "json", "real": "float",
+          "double precision": "double", "bytea": "binary", "uuid": "uuid",
+          "timestamp with time zone": "timestamp", "timestamp without time zone": "datetime",
+          "time without time zone": "time", "time with time zone": "time"}
+
+
+class PostgresEngine(Engine):
+    name = "postgres"
+    dialect_dir = "postgres"
+    default_port = 5432
+    capabilities = Capabilities(
+        transactional_ddl=True, template_databases=True, check_constraints=True,
+        stored_generated_columns=True, enum_type="type", row_level_security=True,
+    )
+
+    @property
+    def driver_errors(self) -> tuple[type[BaseException], ...]:
+        return (psycopg.Error,)
+
+    def connect(self, server: Server, database: str | None, *, autocommit: bool = True,
+                timeout: float = 10.0) -> Any:
+        return psycopg.connect(
+            host=server.host, port=server.port, user=server.user, password=server.password or None,
+            dbname=database or server.admin_database or "postgres", autocommit=autocommit,
+            connect_timeout=max(1, int(timeout)), application_name="dbintegrity",
+        )
+
+    def server_version(self, conn: Any) -> str:
+        row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]).split()[0]
+
+    def create_database(self, server: Server, name: str, template: str | None = None) -> None:
+        with self.connection(server, server.admin_database) as conn:
+            query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            if template is not None:
+                query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
+            conn.execute(query)
+
+    def drop_database(self, server: Server, name: str) -> None:
+        with self.connection(server, server.admin_database) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def list_databases(self, server: Server, prefix: str) -> list[str]:
+        with self.connection(server, server.admin_database) as conn:
+            rows = conn.execute("SELECT datname FROM pg_database").fetchall()
+            return sorted(r[0] for r in rows if r[0].startswith(prefix))
+
+    def error_message(self, exc: BaseException) -> str:
+        diag = getattr(exc, "diag", None)
+        primary = getattr(diag, "message_primary", None) if diag is not None else None
+        if primary:
+            state = getattr(diag, "sqlstate", None) or ""
+            return f"ERROR {state}: {primary}".replace("ERROR : ", "ERROR: ")
+        return " ".join(str(exc).split()) or type(exc).__name__
+
+    # -- introspection ------------------------------------------------------------------------
+    def introspect(self, conn: Any, database: str) -> Schema:
+        schema = Schema()
+        cur = conn.cursor()
+        tables = cur.execute(
+            "SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+            "ORDER BY c.relname").fetchall()
+        by_oid: dict[int, Table] = {}
+        for oid, name in tables:
+            by_oid[oid] = schema.tables[name] = Table(name)
+        if not by_oid:
+            return schema
+        oids = list(by_oid)
+        for oid, name, typ, notnull, default, gen, typtype, enum_labels in cur.execute(
+            "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "pg_get_expr(d.adbin, d.adrelid), a.attgenerated, t.typtype, "
+            "(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
+            " WHERE e.enumtypid = a.atttypid) "
+            "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attrelid, a.attnum", (oids,)).fetchall():
+            ntype = "enum" if typtype == "e" else _neutral_type(typ)
+            generated = normalize(default, "postgres") if gen == "s" else None
+            by_oid[oid].columns[name] = Column(
+                name=name, type=ntype, nullable=not notnull,
+                default=None if generated else _default(default, ntype),
+                enum=tuple(enum_labels) if enum_labels is not None else None, generated=generated)
+        for oid, contype, cols, fcols, ftable, deltype, updtype, definition in cur.execute(
+            "SELECT c.conrelid, c.contype, "
+            "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
+            "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+            " JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n), "
+            "c.confrelid::regclass::text, c.confdeltype, c.confupdtype, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.conrelid = ANY(%s) ORDER BY c.conname", (oids,)).fetchall():
+            table = by_oid[oid]
+            if contype == "p":
+                table.primary_key = tuple(cols)
+            elif contype == "f":
+                table.foreign_keys.append(ForeignKey(
+                    columns=tuple(cols), ref_table=ftable.split(".")[-1].strip('"'), ref_columns=tuple(fcols),
+                    on_delete=_FK_ACTION[deltype], on_update=_FK_ACTION[updtype]))
+            elif contype == "c":
+                body = re.sub(r"^CHECK\s*", "", definition).removesuffix(" NOT VALID")
+                table.checks.append(Check(normalize(body, "postgres")))
+        for oid, indisunique, indisprimary, keys, exprs in cur.execute(
+            "SELECT i.indrelid, i.indisunique, i.indisprimary, "
+            "(SELECT array_agg(coalesce(a.attname, '') ORDER BY k.i) FROM unnest(i.indkey) "
+            " WITH ORDINALITY k(n, i) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
+            " WHERE k.i <= i.indnkeyatts), pg_get_expr(i.indexprs, i.indrelid) "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s)", (oids,)).fetchall():
+            if indisprimary:
+                continue
+            cols = tuple(keys)
+            if exprs:
+                cols = tuple(c or f"({normalize(exprs, 'postgres')})" for c in cols)
+            by_oid[oid].indexes.append(Index(cols, unique=bool(indisunique)))
+        for oid, col in _on_update_columns(cur, oids):
+            table = by_oid[oid]
+            if col in table.columns:
+                c = table.columns[col]
+                table.columns[col] = Column(c.name, c.type, c.nullable, c.default, c.enum, c.generated,
+                                            on_update="CURRENT_TIMESTAMP")
+        for table in by_oid.values():
+            # A UNIQUE constraint and an explicit unique index on the same columns are one rule.
+            table.indexes = sorted(set(table.indexes), key=lambda ix: (ix.unique, ix.columns))
+        return schema
+
+
+_ASSIGN_NOW = re.compile(r"NEW\.(\w+)\s*:?=\s*(?:current_timestamp|now\(\)|localtimestamp)", re.IGNORECASE)
+
+
+def _on_update_columns(cur: Any, oids: list[int]) -> list[tuple[int, str]]:
+    """Columns that a BEFORE UPDATE row trigger sets to the current time: MySQL's ON UPDATE CURRENT_TIMESTAMP.
+
+    Recognised when the trigger function assigns ``NEW.col := CURRENT_TIMESTAMP`` literally, or when it
+    mentions CURRENT_TIMESTAMP and the trigger's first argument names a column of the table (one
+    generic function shared by many tables).
+    """
+    rows = cur.execute(
+        "SELECT t.tgrelid, p.prosrc, t.tgnargs, t.tgargs, "
+        "(SELECT array_agg(attname::text) FROM pg_attribute WHERE attrelid = t.tgrelid AND attnum > 0) "
+        "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "WHERE t.tgrelid = ANY(%s) AND NOT t.tgisinternal "
+        "AND (t.tgtype & 1) = 1 AND (t.tgtype & 2) = 2 AND (t.tgtype & 16) = 16 AND t.tgattr::text = ''",
+        (oids,)).fetchall()
+    out = []
+    for oid, src, nargs, args, cols in rows:
+        text = src or ""
+        out += [(oid, m.group(1).lower()) for m in _ASSIGN_NOW.finditer(text)]
+        if nargs and re.search(r"current_timestamp|now\(\)", text, re.IGNORECASE):
+            first = bytes(args).split(b"\x00")[0].decode()
+            if first in (cols or []):
+                out.append((oid, first))
+    return sorted(set(out))
+
+
+def _neutral_type(pg_type: str) -> str:
+    t = pg_type.lower()
+    m = re.fullmatch(r"(character varying|character|numeric)\((\d+)(?:,(\d+))?\)", t)
+    if m:
+        kind = {"character varying": "varchar", "character": "char", "numeric": "decimal"}[m.group(1)]
+        return f"{kind}({m.group(2)},{m.group(3)})" if m.group(3) is not None else f"{kind}({m.group(2)})"
+    base = re.sub(r"\(\d+\)", "", t)
+    return _TYPES.get(base, base)
+
+
+def _default(value: str | None, ntype: str) -> str | None:
+    """The neutral default, matching :func:`dbintegrity.engines.mysql._default`."""
+    if value is None:
+        return None
+    v = value.strip()
+    if v.startswith("nextval("):
+        return "autoincrement"
+    m = re.fullmatch(r"'((?:[^']|'')*)'(?:::[\w .\"\[\]()]+)?", v)
+    if m:
+        if ntype == "boolean":
+            return "true" if m.group(1).lower() in ("t", "true", "1") else "false"
+        return f"'{m.group(1)}'"
+    if v.lower() in ("current_timestamp", "now()", "transaction_timestamp()", "localtimestamp",
+                     "current_timestamp(0)"):
+        return "CURRENT_TIMESTAMP"
+    m = re.fullmatch(r"\(?(-?\d+(?:\.\d+)?)\)?(?:::[\w ]+)?", v)
+    if m:
+        return m.group(1)
+    if v in ("true", "false"):
+        return v
+    return f"({normalize(v, 'postgres')})"

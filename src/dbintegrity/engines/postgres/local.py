@@ -1,0 +1,116 @@
+"""A disposable PostgreSQL server from the server binaries installed on this machine.
+
+PostgreSQL refuses to run as root, so when we are root the cluster belongs to the ``postgres`` system
+user and the server is started under that uid (still as our direct child, so it dies with us).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from dbintegrity import procs
+from dbintegrity.config import Config
+from dbintegrity.engines.base import Server
+from dbintegrity.errors import EngineUnavailable
+from dbintegrity.templates import copy_template, ensure_template
+
+# Durability off: the cluster is thrown away after the run.
+THROWAWAY_SETTINGS = ("fsync=off", "full_page_writes=off", "synchronous_commit=off",
+                      "max_connections=200", "shared_buffers=128MB", "max_wal_size=1GB",
+                      "listen_addresses=127.0.0.1")
+
+
+def find_bindir(cfg: Config) -> Path:
+    """``--postgres-bin``, else the newest ``/usr/lib/postgresql/*/bin``, else initdb on PATH."""
+    tried: list[str] = []
+    candidates: list[Path] = []
+    if cfg.postgres_bin:
+        candidates.append(cfg.postgres_bin)
+    else:
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                          key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True)
+        candidates += versions
+        if (initdb := shutil.which("initdb")) is not None:
+            candidates.append(Path(initdb).parent)
+    for bindir in candidates:
+        tried.append(str(bindir))
+        if (bindir / "initdb").is_file() and (bindir / "postgres").is_file():
+            return bindir
+    raise EngineUnavailable(
+        f"local PostgreSQL server binaries (initdb, postgres) not found in {', '.join(tried) or 'any place'}: "
+        "install them (Debian: apt-get install postgresql), point --postgres-bin / DBINTEGRITY_POSTGRES_BIN at "
+        "their folder, or use --provider docker or --provider url"
+    )
+
+
+def server_user() -> str | None:
+    """The account that runs the server: ``postgres`` when we are root, else ourselves."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise EngineUnavailable(
+            "PostgreSQL will not run as root and there is no 'postgres' user: create one "
+            "(useradd --system postgres) or run the suite as an ordinary user"
+        ) from None
+    return "postgres"
+
+
+def version(bindir: Path) -> str:
+    out = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,  # noqa: S603
+                         check=False, timeout=30).stdout
+    m = re.search(r"(\d+(?:\.\d+)*)", out)
+    return m.group(1) if m else "unknown"
+
+
+def _build_template(bindir: Path, user: str | None, dest: Path) -> None:
+    data = dest / "data"
+    if user:
+        shutil.chown(dest, user, user)
+    argv = [str(bindir / "initdb"), "-D", str(data), "--no-sync", "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--locale=C"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False,  # noqa: S603
+                          user=user, group=user, extra_groups=[] if user else None)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise EngineUnavailable(f"initdb failed ({' '.join(argv[:3])}): " + " | ".join(tail))
+
+
+def start(cfg: Config, cache: Path) -> Server:
+    """Copy the template cluster, start postgres on a free port, wait until it answers."""
+    bindir = find_bindir(cfg)
+    user = server_user()
+    ver = version(bindir)
+    template = ensure_template(cache, f"postgres-{ver}-{bindir.as_posix()}",
+                               lambda d: _build_template(bindir, user, d))
+    work = procs.scratch_dir(cfg.workdir, "postgres", owner=user)
+    try:
+        data = work / "data"
+        copy_template(template / "data", data)
+        if user:
+            shutil.chown(data, user, user)
+        data.chmod(0o700)
+        port = procs.free_port()
+        settings = [f"-c{s}" for s in THROWAWAY_SETTINGS]
+        argv = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(work), *settings]
+        proc = procs.spawn(argv, work / "postgres.log", user=user, cwd=work)
+    except BaseException:
+        procs.remove_dir(work)
+        raise
+
+    def stopper() -> None:
+        procs.stop(proc, sig=2)  # SIGINT: PostgreSQL's fast shutdown
+        procs.remove_dir(work)
+
+    return Server(
+        engine="postgres", provider="local", host="127.0.0.1", port=port, user="postgres", password="",
+        admin_database="postgres", description=f"postgres pid {proc.pid} from {bindir}",
+        liveness=procs.liveness_of(proc, "postgres"), stopper=stopper,
+        log_path=str(work / "postgres.log"), pid=proc.pid,
+    )

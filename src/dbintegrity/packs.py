@@ -1,0 +1,90 @@
+"""Schema packs: ``<packs>/<pack>/<dialect>/NN_*.sql`` plus the pack's contract and data files.
+
+A pack is read and split once per run; every problem with it (missing dialect folder, empty pack,
+unterminated quote, a statement the server rejects) becomes one :class:`PackError` line naming the
+pack, file, line and the start of the statement.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from dbintegrity.errors import PackError
+from dbintegrity.sqlsplit import SplitError, Statement, split_file
+
+CONTRACT_FILE = "contract.yml"
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    path: Path
+    _cache: dict[str, list[Statement]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def contract_path(self) -> Path:
+        return self.path / CONTRACT_FILE
+
+    @cached_property
+    def dialects(self) -> list[str]:
+        return sorted(p.name for p in self.path.iterdir() if p.is_dir() and any(p.glob("*.sql")))
+
+    def files(self, dialect: str) -> list[Path]:
+        folder = self.path / dialect
+        if not folder.is_dir():
+            have = ", ".join(self.dialects) or "none"
+            raise PackError(f"pack {self.name}: no {dialect}/ folder in {self.path} (dialects present: {have}); "
+                            f"add {folder}/01_schema.sql or run with --engines set to the engines the pack has")
+        files = sorted(folder.glob("*.sql"))
+        if not files:
+            raise PackError(f"pack {self.name}: {folder} has no .sql files; add the {dialect} DDL as NN_name.sql")
+        return files
+
+    def statements(self, dialect: str) -> list[Statement]:
+        """All statements of the dialect, files in name order; cached for the run."""
+        if dialect not in self._cache:
+            out: list[Statement] = []
+            for path in self.files(dialect):
+                try:
+                    out += split_file(path, dialect=dialect)
+                except SplitError as exc:
+                    raise PackError(f"pack {self.name}: {exc}") from exc
+                except UnicodeDecodeError as exc:
+                    raise PackError(f"pack {self.name}: {path} is not UTF-8 text ({exc.reason})") from exc
+            if not out:
+                raise PackError(f"pack {self.name}: the {dialect} files ({', '.join(p.name for p in self.files(dialect))}) "
+                                "contain no SQL statements")
+            self._cache[dialect] = out
+        return self._cache[dialect]
+
+
+def discover(packs_dir: Path) -> dict[str, Pack]:
+    """Every pack in ``packs_dir``: a folder with at least one dialect folder of ``.sql`` files."""
+    if not packs_dir.is_dir():
+        raise PackError(f"packs folder {packs_dir} does not exist; set --packs / DBINTEGRITY_PACKS / "
+                        "ini dbintegrity_packs to the folder that holds <pack>/<dialect>/*.sql")
+    found = {}
+    for entry in sorted(packs_dir.iterdir()):
+        if entry.is_dir() and not entry.name.startswith((".", "_")):
+            found[entry.name] = Pack(entry.name, entry)
+    return found
+
+
+def select(packs_dir: Path, names: tuple[str, ...] | list[str]) -> list[Pack]:
+    """The named packs (all when ``names`` is empty), with a did-you-mean for typos."""
+    available = discover(packs_dir)
+    if not names:
+        if not available:
+            raise PackError(f"packs folder {packs_dir} holds no packs; add {packs_dir}/<pack>/<dialect>/01_schema.sql")
+        return list(available.values())
+    out = []
+    for name in names:
+        if name not in available:
+            close = difflib.get_close_matches(name, available, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; packs here: {', '.join(available) or 'none'}"
+            raise PackError(f"pack {name!r} not found in {packs_dir}{hint}")
+        out.append(available[name])
+    return out

@@ -1,0 +1,68 @@
+"""An existing server given by URL.  The suite only ever creates and drops its own ``dbi_`` databases there."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from dbintegrity.config import Config
+from dbintegrity.engines import get_engine
+from dbintegrity.engines.base import Server
+from dbintegrity.errors import ConfigError
+
+_SCHEMES = {"mysql": ("mysql", "mysql+pymysql"), "postgres": ("postgres", "postgresql", "postgresql+psycopg")}
+
+
+def parse(engine: str, url: str) -> Server:
+    """A :class:`Server` for ``url``; a wrong scheme or a missing host is a one-line ConfigError."""
+    parts = urlsplit(url)
+    if parts.scheme not in _SCHEMES[engine]:
+        raise ConfigError(f"{engine} URL must start with {_SCHEMES[engine][0]}://, got {parts.scheme or '(none)'}:// "
+                          f"in {redact(url)}")
+    if not parts.hostname:
+        raise ConfigError(f"{engine} URL has no host: {redact(url)}")
+    eng = get_engine(engine)
+    admin = parts.path.lstrip("/") or ("postgres" if engine == "postgres" else None)
+    host, port = parts.hostname, parts.port or eng.default_port
+
+    def liveness() -> str | None:
+        try:
+            with socket.create_connection((host, port), timeout=3):
+                return None
+        except OSError as exc:
+            return f"nothing answers at {host}:{port} ({exc.strerror or exc})"
+
+    return Server(
+        engine=engine, provider="url", host=host, port=port,
+        user=unquote(parts.username or ("postgres" if engine == "postgres" else "root")),
+        password=unquote(parts.password or ""), admin_database=admin, description=redact(url),
+        liveness=liveness,
+    )
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def probe(cfg: Config, engine: str) -> tuple[bool, str]:
+    raw = cfg.url_for(engine)
+    if not raw:
+        return False, f"no URL given (--{engine}-url or DBINTEGRITY_{engine.upper()}_URL)"
+    try:
+        server = parse(engine, raw)
+    except ConfigError as exc:
+        return False, str(exc)
+    reason = server.liveness()
+    return (False, reason) if reason else (True, server.description)
+
+
+def start(cfg: Config, engine: str, cache: Path) -> Server:
+    raw = cfg.url_for(engine)
+    assert raw is not None  # probe() said so
+    return parse(engine, raw)

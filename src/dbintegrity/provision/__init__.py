@@ -1,0 +1,1 @@
+"""Fetch database engine binaries into a private directory, for machines without Docker."""

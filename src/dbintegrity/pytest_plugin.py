@@ -1,0 +1,207 @@
+"""The pytest plugin (registered through the ``pytest11`` entry point).
+
+It adds the ``--provider``/``--engines``/``--packs``... options (also as ini keys and environment
+variables), the ``integrity`` marker, the session-scoped :class:`~dbintegrity.runtime.Runtime` and the
+fixtures built on it, parametrises tests that ask for ``engine`` or ``pack``, and turns the suite's own
+errors into one line instead of a traceback.  When an engine dies mid-run, the failing test's report says
+so in one line naming the engine and provider.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from dbintegrity import contract
+from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
+from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
+from dbintegrity.packs import CONTRACT_FILE, select
+from dbintegrity.runtime import Runtime
+
+CONFIG_KEY = pytest.StashKey[Config]()
+RUNTIME_KEY = pytest.StashKey[Runtime]()
+MARKER = "integrity: a test that runs against a real database engine (select with -m integrity)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dbintegrity", "dbintegrity: disposable engines and schema packs")
+    for opt in OPTIONS:
+        default = f" (default {opt.default})" if opt.default else ""
+        group.addoption(opt.flag, dest=f"dbintegrity_{opt.name}", default=None,
+                        help=f"{opt.help}{default}; env {opt.env}, ini {opt.ini}")
+        parser.addini(opt.ini, help=opt.help, default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER)
+    config.addinivalue_line("markers", "dbi_contract(kind): parametrise over the contract items of one kind "
+                            "(table, column, primary_key, unique, index, foreign_key, check, undeclared)")
+
+    def flag(opt: Option) -> str | None:
+        value = config.getoption(f"dbintegrity_{opt.name}", default=None)
+        return None if value is None else str(value)
+
+    def ini(opt: Option) -> str | None:
+        value = config.getini(opt.ini)
+        return None if value in (None, "", []) else str(value)
+
+    try:
+        config.stash[CONFIG_KEY] = resolve([flag, env_lookup(), ini], base=config.rootpath)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    _sigterm_as_interrupt()
+
+
+def _sigterm_as_interrupt() -> None:
+    """SIGTERM (CI cancelling a job) runs the same orderly teardown as Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        def handler(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt(f"signal {signum}")
+        signal.signal(signal.SIGTERM, handler)
+
+
+def dbi_config_of(config: pytest.Config) -> Config:
+    return config.stash[CONFIG_KEY]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    cfg = dbi_config_of(config)
+    return (f"dbintegrity: provider={cfg.provider} engines={','.join(cfg.engines)} "
+            f"packs={cfg.packs_dir}{' (' + ','.join(cfg.packs) + ')' if cfg.packs else ''}")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that take ``engine`` run once per configured engine; ``pack``, once per selected pack."""
+    cfg = dbi_config_of(metafunc.config)
+    already = {name for mark in metafunc.definition.iter_markers("parametrize")
+               for name in _argnames(mark.args[0])}
+    marker = metafunc.definition.get_closest_marker("dbi_contract")
+    if marker is not None:
+        metafunc.parametrize("engine,pack,item", contract_params(cfg, marker.args[0]))
+        return
+    if "engine" in metafunc.fixturenames and "engine" not in already:
+        metafunc.parametrize("engine", cfg.engines)
+    if "pack" in metafunc.fixturenames and "pack" not in already:
+        metafunc.parametrize("pack", selected_pack_names(cfg))
+
+
+def contract_params(cfg: Config, kind: str) -> list[Any]:
+    """One parameter set per (engine, pack, contract item of ``kind``), with ids like
+    ``postgres-appointments.patient_id``; the pack is named in the id only when several are selected.
+
+    A pack whose contract is missing or malformed yields one item carrying the error, so the gate
+    fails there with the one-line reason instead of silently testing nothing.
+    """
+    packs = selected_pack_names(cfg)
+    params = []
+    for pack in packs:
+        prefix = f"{pack}:" if len(packs) > 1 else ""
+        try:
+            its: list[Any] = contract.items(contract.load(cfg.packs_dir / pack / CONTRACT_FILE), kind)
+        except ContractError as exc:
+            its = [exc]
+        for engine in cfg.engines:
+            for it in its:
+                label = it.id if isinstance(it, contract.Item) else "contract"
+                params.append(pytest.param(engine, pack, it, id=f"{engine}-{prefix}{label}"))
+    return params
+
+
+def selected_pack_names(cfg: Config) -> list[str]:
+    try:
+        return [p.name for p in select(cfg.packs_dir, cfg.packs)]
+    except DbIntegrityError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _argnames(arg: Any) -> list[str]:
+    if isinstance(arg, str):
+        return [a.strip() for a in arg.split(",")]
+    return list(arg)
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Our errors fail the test with their one-line message, not a traceback into the suite."""
+    try:
+        yield
+    except DbIntegrityError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def dbi_config(request: pytest.FixtureRequest) -> Config:
+    """The resolved configuration of this run."""
+    return dbi_config_of(request.config)
+
+
+@pytest.fixture(scope="session")
+def dbi_runtime(request: pytest.FixtureRequest) -> Generator[Runtime, None, None]:
+    """The run's servers and databases; everything it made is removed at the end of the session."""
+    runtime = Runtime(dbi_config_of(request.config))
+    request.config.stash[RUNTIME_KEY] = runtime
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@pytest.fixture
+def dbi_server(dbi_runtime: Runtime, engine: str) -> Any:
+    """The running server for the test's engine."""
+    with one_line_errors():
+        return dbi_runtime.server(engine)
+
+
+@pytest.fixture
+def dbi_template(dbi_runtime: Runtime, engine: str, pack: str) -> str:
+    """Name of the database that holds ``pack`` loaded once on ``engine`` (read-only use)."""
+    with one_line_errors():
+        return dbi_runtime.template(engine, pack)
+
+
+@pytest.fixture
+def dbi_database(dbi_runtime: Runtime, engine: str, pack: str) -> Generator[str, None, None]:
+    """A private copy of ``pack`` on ``engine`` for a test that writes; dropped afterwards."""
+    with one_line_errors():
+        name = dbi_runtime.database(engine, pack)
+    yield name
+    dbi_runtime.drop(engine, name)
+
+
+@pytest.fixture
+def dbi_live_schema(dbi_runtime: Runtime, engine: str, pack: str) -> Any:
+    """The live schema of ``pack`` on ``engine``, read once per run."""
+    with one_line_errors():
+        return dbi_runtime.live_schema(engine, pack)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    if report.failed:
+        engine = getattr(getattr(item, "callspec", None), "params", {}).get("engine")
+        runtime = item.config.stash.get(RUNTIME_KEY, None)
+        server = runtime.started_servers().get(engine) if runtime and engine else None
+        if server is not None:
+            try:
+                server.check_alive()
+            except DbIntegrityError as exc:
+                report.longrepr = str(exc)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    runtime = config.stash.get(RUNTIME_KEY, None)
+    if runtime is None or not runtime.timings:
+        return
+    terminalreporter.section("dbintegrity")
+    for key, value in sorted(runtime.timings.items()):
+        terminalreporter.write_line(f"{key}: {value:.2f}")

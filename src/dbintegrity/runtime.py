@@ -1,0 +1,195 @@
+"""The run's servers and databases: started lazily, shared, and always cleaned up.
+
+One :class:`Runtime` per pytest session (per xdist worker) or CLI command.  It starts at most one
+server per engine, loads each pack once into a template database, hands out uniquely named copies, and
+on :meth:`close` drops every database it created and stops every server, in that order, whatever
+happened before.  Names carry a per-run id and the xdist worker id, so runs sharing a ``url`` server
+never touch each other's databases, nor anything else on it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dbintegrity import procs, providers
+from dbintegrity.config import Config
+from dbintegrity.engines import get_engine
+from dbintegrity.engines.base import Engine, Server, StatementFailed
+from dbintegrity.errors import DbIntegrityError, EngineUnavailable, PackError
+from dbintegrity.model import Schema
+from dbintegrity.packs import Pack, select
+
+DB_PREFIX = "dbi_"
+
+
+class Runtime:
+    def __init__(self, cfg: Config, *, cache_dir: Path | None = None,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.cfg = cfg
+        self.run_id = secrets.token_hex(3)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "m")
+        self.prefix = f"{DB_PREFIX}{self.run_id}_{re.sub(r'[^a-z0-9]', '', worker.lower())}_"
+        self.cache_dir = cache_dir or cfg.cache_dir
+        self.log = log or (lambda _msg: None)
+        self._servers: dict[str, Server] = {}
+        self._failed: dict[str, DbIntegrityError] = {}
+        self._templates: dict[tuple[str, str], str] = {}
+        self._databases: list[tuple[str, str]] = []
+        self._packs: dict[str, Pack] = {}
+        self._counter = 0
+        self._live: dict[tuple[str, str], Schema] = {}
+        self.timings: dict[str, float] = {}
+        procs.sweep_stale_dirs(cfg.workdir)
+        atexit.register(self.close)
+
+    # -- packs -----------------------------------------------------------------------------------
+    def packs(self) -> list[Pack]:
+        if not self._packs:
+            self._packs = {p.name: p for p in select(self.cfg.packs_dir, self.cfg.packs)}
+        return list(self._packs.values())
+
+    def pack(self, name: str) -> Pack:
+        self.packs()
+        if name not in self._packs:
+            self._packs.update({p.name: p for p in select(self.cfg.packs_dir, [name])})
+        return self._packs[name]
+
+    # -- servers ---------------------------------------------------------------------------------
+    def engine(self, name: str) -> Engine:
+        return get_engine(name)
+
+    def server(self, engine: str) -> Server:
+        """The running server for ``engine``: started on first use, checked alive on every use."""
+        if engine in self._failed:
+            raise self._failed[engine]
+        server = self._servers.get(engine)
+        if server is None:
+            started = time.perf_counter()
+            try:
+                server = providers.start(self.cfg, engine, self.cache_dir)
+                self._servers[engine] = server
+                server.version = self.engine(engine).wait_ready(server)
+            except DbIntegrityError as exc:
+                self._failed[engine] = exc
+                raise
+            except Exception as exc:
+                detail = " ".join(str(exc).split())[:300]
+                hint = f"; server log: {server.log_path}" if server and server.log_path else ""
+                err = EngineUnavailable(f"{engine} did not become ready: {detail}{hint}")
+                self._failed[engine] = err
+                raise err from exc
+            self.timings[f"{engine}_ready_s"] = time.perf_counter() - started
+            self.log(f"{engine}: {server.label} ready in {self.timings[f'{engine}_ready_s']:.2f} s")
+        else:
+            server.check_alive()
+        return server
+
+    def started_servers(self) -> dict[str, Server]:
+        return dict(self._servers)
+
+    # -- databases -------------------------------------------------------------------------------
+    def _name(self, *parts: str) -> str:
+        self._counter += 1
+        tail = "_".join(re.sub(r"[^a-z0-9]", "", p.lower()) for p in parts)
+        return f"{self.prefix}{self._counter}_{tail}"[:63]
+
+    def create_database(self, engine: str, tag: str, template: str | None = None) -> str:
+        server = self.server(engine)
+        name = self._name(tag)
+        self.engine(engine).create_database(server, name, template=template)
+        self._databases.append((engine, name))
+        return name
+
+    def load(self, engine: str, pack: Pack, database: str) -> None:
+        """Apply the pack's statements for ``engine``; a rejected statement is one PackError line."""
+        eng = self.engine(engine)
+        statements = pack.statements(eng.dialect_dir)
+        server = self.server(engine)
+        with eng.connection(server, database) as conn:
+            try:
+                eng.execute_script(conn, statements)
+            except StatementFailed as exc:
+                server.check_alive()
+                st = exc.statement
+                raise PackError(f"pack {pack.name}: {st.path}:{st.line}: `{st.head}`: "
+                                f"{engine} said {exc.message}") from None
+
+    def template(self, engine: str, pack: str) -> str:
+        """The database holding ``pack`` loaded once for this run (the clone source)."""
+        key = (engine, pack)
+        if key not in self._templates:
+            started = time.perf_counter()
+            name = self.create_database(engine, f"{pack}_tpl")
+            self.load(engine, self.pack(pack), name)
+            self._templates[key] = name
+            self.timings[f"{engine}_{pack}_load_s"] = time.perf_counter() - started
+        return self._templates[key]
+
+    def database(self, engine: str, pack: str, tag: str = "db") -> str:
+        """A fresh database with ``pack`` loaded: a template clone where the engine can, else a replay."""
+        eng = self.engine(engine)
+        template = self.template(engine, pack)
+        if eng.capabilities.template_databases:
+            return self.create_database(engine, f"{pack}_{tag}", template=template)
+        name = self.create_database(engine, f"{pack}_{tag}")
+        self.load(engine, self.pack(pack), name)
+        return name
+
+    def drop(self, engine: str, name: str) -> None:
+        if (engine, name) in self._databases:
+            self._databases.remove((engine, name))
+        with contextlib.suppress(Exception):
+            self.engine(engine).drop_database(self._servers[engine], name)
+
+    def connect(self, engine: str, database: str | None, **kw: Any) -> Any:
+        server = self.server(engine)
+        eng = self.engine(engine)
+        try:
+            return eng.connect(server, database, **kw)
+        except eng.driver_errors:
+            server.check_alive()
+            raise
+
+    def introspect(self, engine: str, database: str) -> Schema:
+        eng = self.engine(engine)
+        with eng.connection(self.server(engine), database) as conn:
+            schema: Schema = eng.introspect(conn, database)
+            return schema
+
+    def live_schema(self, engine: str, pack: str) -> Schema:
+        """The introspected schema of ``pack`` as loaded on ``engine`` (cached for the run)."""
+        key = (engine, pack)
+        if key not in self._live:
+            self._live[key] = self.introspect(engine, self.template(engine, pack))
+        return self._live[key]
+
+    # -- clean-up --------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Drop our databases, then stop our servers.  Safe to call twice; never raises."""
+        for engine, name in reversed(self._databases):
+            server = self._servers.get(engine)
+            if server is None or server.liveness() is not None:
+                continue
+            try:
+                self.engine(engine).drop_database(server, name)
+            except Exception as exc:  # noqa: BLE001 - report and keep cleaning
+                print(f"dbintegrity: could not drop {engine} database {name}: {exc}", file=sys.stderr)
+        self._databases.clear()
+        self._templates.clear()
+        for server in self._servers.values():
+            try:
+                server.stop()
+            except Exception as exc:  # noqa: BLE001
+                print(f"dbintegrity: could not stop {server.label}: {exc}", file=sys.stderr)
+        self._servers.clear()
+        with contextlib.suppress(Exception):
+            atexit.unregister(self.close)
