@@ -28,10 +28,7 @@ class _Summary:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" or report.outcome != "passed":
-            if report.when != "call" and report.outcome == "failed":
-                outcome = "error"
-            else:
-                outcome = report.outcome
+            outcome = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
             params = getattr(report, "dbi_params", {})
             key = (params.get("engine", "-"), params.get("pack", "-"))
             self.counts.setdefault(key, Counter())[outcome] += 1

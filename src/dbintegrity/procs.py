@@ -38,7 +38,7 @@ def spawn(argv: Sequence[str], log: Path, *, user: str | None = None,
           env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen[bytes]:
     """Start a server as our direct child that dies with us, its output going to ``log``."""
     with open(log, "ab") as out:
-        return subprocess.Popen(  # noqa: S603 - argv is built by us, never from a shell string
+        return subprocess.Popen(
             list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             user=user, group=user, extra_groups=[] if user else None, env=env, cwd=cwd,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for prctl; no threads touch it

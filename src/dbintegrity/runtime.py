@@ -181,14 +181,14 @@ class Runtime:
                 continue
             try:
                 self.engine(engine).drop_database(server, name)
-            except Exception as exc:  # noqa: BLE001 - report and keep cleaning
+            except Exception as exc:
                 print(f"dbintegrity: could not drop {engine} database {name}: {exc}", file=sys.stderr)
         self._databases.clear()
         self._templates.clear()
         for server in self._servers.values():
             try:
                 server.stop()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 print(f"dbintegrity: could not stop {server.label}: {exc}", file=sys.stderr)
         self._servers.clear()
         with contextlib.suppress(Exception):

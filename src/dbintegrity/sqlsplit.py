@@ -161,9 +161,7 @@ def _strip_leading_comments(body: str, mysql: bool) -> str:
     s = body
     while True:
         t = s.lstrip()
-        if t.startswith("--"):
-            s = t[_skip_to_eol(t, 0):]
-        elif mysql and t.startswith("#"):
+        if t.startswith("--") or (mysql and t.startswith("#")):
             s = t[_skip_to_eol(t, 0):]
         elif t.startswith("/*") and not t.startswith("/*!"):
             end = t.find("*/")

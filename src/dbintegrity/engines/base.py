@@ -173,7 +173,7 @@ class Engine(abc.ABC):
         finally:
             try:
                 conn.close()
-            except Exception:  # noqa: BLE001 - a dead server cannot be closed politely
+            except Exception:
                 pass
 
     def wait_ready(self, server: Server, deadline_s: float = 60.0) -> str:

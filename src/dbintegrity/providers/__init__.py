@@ -53,6 +53,6 @@ def start(cfg: Config, engine: str, cache: Path) -> Server:
         return _MODULES[name].start(cfg, engine, cache)
     except EngineUnavailable:
         raise
-    except Exception as exc:  # noqa: BLE001 - turned into one actionable line
+    except Exception as exc:
         raise EngineUnavailable(f"{engine} via the {name} provider failed to start: "
                                 f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}") from exc

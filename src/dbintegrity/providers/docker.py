@@ -64,7 +64,7 @@ def start(cfg: Config, engine: str, cache: Path) -> Server:
     def liveness() -> str | None:
         try:
             wrapped.reload()
-        except Exception as exc:  # noqa: BLE001 - any failure to look means it is gone
+        except Exception as exc:
             return f"container {wrapped.short_id} cannot be inspected ({exc})"
         if wrapped.status != "running":
             return f"container {wrapped.short_id} is {wrapped.status}"

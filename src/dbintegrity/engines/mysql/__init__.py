@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -60,10 +61,8 @@ class MySQLEngine(Engine):
             cur.execute("SELECT id FROM information_schema.processlist WHERE db = %s AND id <> CONNECTION_ID()",
                         (name,))
             for (pid,) in cur.fetchall():
-                try:
+                with contextlib.suppress(pymysql.err.MySQLError):  # it may have ended meanwhile
                     cur.execute(f"KILL {int(pid)}")
-                except pymysql.err.MySQLError:
-                    pass  # it ended on its own meanwhile
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
     def list_databases(self, server: Server, prefix: str) -> list[str]:
@@ -130,7 +129,7 @@ class MySQLEngine(Engine):
             cols = tuple(p["c"] if p["c"] is not None else f"({normalize(p['e'], 'mysql')})" for p in parts)
             if iname == "PRIMARY":
                 table.primary_key = cols
-            elif iname in fk_names and not int(parts[0]["nu"]) == 0:
+            elif iname in fk_names and int(parts[0]["nu"]) != 0:
                 continue  # created implicitly by MySQL to back a foreign key; not declared
             else:
                 table.indexes.append(Index(cols, unique=int(parts[0]["nu"]) == 0))

@@ -52,7 +52,7 @@ def _build_template(bins: MysqlBinaries, dest: Path) -> None:
     datadir = dest / "data"
     argv = [*bins.server_argv(), *_user_flags(), "--initialize-insecure", f"--datadir={datadir}",
             "--skip-log-bin", "--innodb-doublewrite=0", "--innodb-flush-method=nosync"]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise EngineUnavailable(f"mysqld --initialize-insecure failed ({' '.join(argv[:4])} ...): "
