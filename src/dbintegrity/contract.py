@@ -87,12 +87,15 @@ class Item:
         return f"{self.table}:{self.kind}({self.key})"
 
 
-KINDS = ("table", "column", "primary_key", "unique", "index", "foreign_key", "check", "undeclared")
+KINDS = ("table", "column", "primary_key", "unique", "index", "foreign_key", "check", "trigger", "view",
+         "undeclared")
 
 
 def items(schema: Schema, kind: str) -> list[Item]:
     """The contract's items of one kind, in a stable order."""
     out: list[Item] = []
+    if kind == "view":
+        return [Item("view", v, v, schema.views[v]) for v in sorted(schema.views)]
     for tname in sorted(schema.tables):
         t = schema.tables[tname]
         if kind == "table":
@@ -110,6 +113,8 @@ def items(schema: Schema, kind: str) -> list[Item]:
             out += [Item("foreign_key", tname, fk.key, fk) for fk in sorted(t.foreign_keys, key=lambda f: f.columns)]
         elif kind == "check":
             out += [Item("check", tname, ch.expression, ch) for ch in t.checks]
+        elif kind == "trigger":
+            out += [Item("trigger", tname, tr.name, tr) for tr in sorted(t.triggers, key=lambda tr: tr.name)]
         elif kind == "undeclared":
             out.append(Item("undeclared", tname, "nothing-undeclared", t))
     return out
@@ -117,6 +122,13 @@ def items(schema: Schema, kind: str) -> list[Item]:
 
 def check_item(item: Item, live: Schema, engine: str) -> list[str]:
     """Differences between one contract item and the live schema, one readable sentence each."""
+    if item.kind == "view":
+        view = live.views.get(item.table)
+        if view is None:
+            return [f"view {item.table}: contract has it, {engine} does not"]
+        want = list(item.expected.columns)
+        return [] if list(view.columns) == want else [
+            f"view {item.table} columns: contract {want}, {engine} {list(view.columns)}"]
     table = live.tables.get(item.table)
     if table is None:
         return [f"table {item.table}: contract has it, {engine} does not"]
@@ -142,13 +154,22 @@ def check_item(item: Item, live: Schema, engine: str) -> list[str]:
         have = [c.expression for c in table.checks]
         return [] if item.key in have else [
             f"{item.table} CHECK ({item.key}): contract has it, {engine} has {have or 'no CHECK'}"]
+    if item.kind == "trigger":
+        have_tr = next((tr for tr in table.triggers if tr.name == item.key), None)
+        if have_tr is None:
+            return [f"{item.table} TRIGGER {item.key}: contract has it, {engine} does not"]
+        return [] if have_tr == item.expected else [
+            f"{item.table} TRIGGER {item.key}: contract {item.expected.timing} {'/'.join(item.expected.events)}, "
+            f"{engine} {have_tr.timing} {'/'.join(have_tr.events)}"]
     if item.kind == "undeclared":
         return _undeclared(item.expected, table, engine)
     raise ValueError(f"unknown contract item kind {item.kind}")
 
 
 def extra_tables(contract: Schema, live: Schema, engine: str) -> list[str]:
-    return [f"table {t}: {engine} has it, the contract does not" for t in sorted(set(live.tables) - set(contract.tables))]
+    """Tables and views the engine has that the contract does not mention."""
+    return ([f"table {t}: {engine} has it, the contract does not" for t in sorted(set(live.tables) - set(contract.tables))]
+            + [f"view {v}: {engine} has it, the contract does not" for v in sorted(set(live.views) - set(contract.views))])
 
 
 def compare(contract: Schema, live: Schema, engine: str) -> list[str]:
@@ -156,7 +177,7 @@ def compare(contract: Schema, live: Schema, engine: str) -> list[str]:
     diffs = extra_tables(contract, live, engine)
     for kind in KINDS:
         for item in items(contract, kind):
-            if kind != "table" and item.table not in live.tables:
+            if kind not in ("table", "view") and item.table not in live.tables:
                 continue  # reported once, by the table item
             diffs += check_item(item, live, engine)
     return diffs
@@ -207,6 +228,9 @@ def _undeclared(want: Table, have: Table, engine: str) -> list[str]:
     out += [f"{want.name} {'UNIQUE' if ix.unique else 'INDEX'} ({','.join(ix.columns)}): {engine} has it, "
             "the contract does not" for ix in have.indexes if (ix.columns, ix.unique) not in declared_ix
             and not (ix.unique and ix.columns == want.primary_key)]
+    declared_tr = {tr.name for tr in want.triggers}
+    out += [f"{want.name} TRIGGER {tr.name}: {engine} has it, the contract does not"
+            for tr in have.triggers if tr.name not in declared_tr]
     declared_ck = {c.expression for c in want.checks}
     out += [f"{want.name} CHECK ({c.expression}): {engine} has it, the contract does not"
             for c in have.checks if c.expression not in declared_ck]

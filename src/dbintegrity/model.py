@@ -40,6 +40,8 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
+    name: str | None = field(default=None, compare=False)
+    """The engine's constraint name (live schemas only; never in a contract)."""
 
     @property
     def key(self) -> str:
@@ -50,6 +52,9 @@ class ForeignKey:
 class Index:
     columns: tuple[str, ...]
     unique: bool = False
+    name: str | None = field(default=None, compare=False)
+    constraint: bool = field(default=False, compare=False)
+    """True when the engine holds it as a UNIQUE constraint rather than a bare index (PostgreSQL)."""
 
     @property
     def key(self) -> str:
@@ -60,6 +65,26 @@ class Index:
 class Check:
     expression: str
     """The CHECK expression in the contract's normal form (see :func:`dbintegrity.sqlexpr.normalize`)."""
+    name: str | None = field(default=None, compare=False)
+    raw: str | None = field(default=None, compare=False)
+    """The expression as the engine prints it (live schemas only)."""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger the schema declares (not the ones that implement ON UPDATE CURRENT_TIMESTAMP)."""
+
+    name: str
+    timing: str
+    """BEFORE, AFTER or INSTEAD OF."""
+    events: tuple[str, ...]
+    """INSERT, UPDATE, DELETE (sorted)."""
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    columns: tuple[str, ...]
 
 
 @dataclass
@@ -70,6 +95,7 @@ class Table:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
 
     @property
     def uniques(self) -> list[tuple[str, ...]]:
@@ -83,6 +109,7 @@ class Table:
 @dataclass
 class Schema:
     tables: dict[str, Table] = field(default_factory=dict)
+    views: dict[str, View] = field(default_factory=dict)
 
     # -- YAML form -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -117,8 +144,14 @@ class Schema:
                 body["indexes"] = [list(ix) for ix in plain]
             if t.checks:
                 body["checks"] = sorted(ch.expression for ch in t.checks)
+            if t.triggers:
+                body["triggers"] = [{"name": tr.name, "timing": tr.timing, "events": list(tr.events)}
+                                    for tr in sorted(t.triggers, key=lambda tr: tr.name)]
             tables[name] = body
-        return {"tables": tables}
+        out: dict[str, Any] = {"tables": tables}
+        if self.views:
+            out["views"] = {v: {"columns": list(self.views[v].columns)} for v in sorted(self.views)}
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "contract") -> Schema:
@@ -147,7 +180,14 @@ class Schema:
             t.indexes = [Index(tuple(u), unique=True) for u in body.get("unique") or []]
             t.indexes += [Index(tuple(ix)) for ix in body.get("indexes") or []]
             t.checks = [Check(str(e)) for e in body.get("checks") or []]
+            for tr in body.get("triggers") or []:
+                _need(tr, ("name", "timing", "events"), f"{where}: tables.{tname}.triggers")
+                t.triggers.append(Trigger(str(tr["name"]), str(tr["timing"]).upper(),
+                                          tuple(sorted(str(e).upper() for e in tr["events"]))))
             schema.tables[tname] = t
+        for vname, body in (data.get("views") or {}).items():
+            _need(body, ("columns",), f"{where}: views.{vname}")
+            schema.views[vname] = View(vname, tuple(str(c) for c in body["columns"]))
         return schema
 
 

@@ -59,13 +59,18 @@ def test_check(engine, item, dbi_live_schema):
     _verdict(item, dbi_live_schema, engine)
 
 
+@pytest.mark.dbi_contract("trigger")
+def test_trigger(engine, item, dbi_live_schema):
+    _verdict(item, dbi_live_schema, engine)
+
+
 @pytest.mark.dbi_contract("undeclared")
 def test_nothing_undeclared(engine, item, dbi_live_schema):
     _verdict(item, dbi_live_schema, engine)
 
 
-def test_no_tables_beyond_contract(engine, pack, dbi_runtime, dbi_live_schema):
-    """Tables on the engine that the contract does not mention are drift too."""
+def test_no_tables_or_views_beyond_contract(engine, pack, dbi_runtime, dbi_live_schema):
+    """Tables and views on the engine that the contract does not mention are drift too."""
     try:
         declared = contract.load(dbi_runtime.pack(pack).contract_path)
     except ContractError as exc:

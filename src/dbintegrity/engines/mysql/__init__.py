@@ -10,7 +10,7 @@ import pymysql
 import pymysql.cursors
 
 from dbintegrity.engines.base import Capabilities, Engine, Server
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
 from dbintegrity.sqlexpr import normalize
 
 _TEXT_TYPES = {"tinytext", "text", "mediumtext", "longtext"}
@@ -91,10 +91,23 @@ class MySQLEngine(Engine):
                 "character_maximum_length AS len, numeric_precision AS p, numeric_scale AS s "
                 "FROM information_schema.columns WHERE table_schema = %s ORDER BY table_name, ordinal_position",
                 (database,))
+            view_columns: dict[str, list[str]] = {}
             for r in cur.fetchall():
                 table = schema.tables.get(r["t"])
                 if table is not None:
                     table.columns[r["c"]] = _column(r)
+                else:
+                    view_columns.setdefault(r["t"], []).append(r["c"])
+            cur.execute("SELECT table_name AS v FROM information_schema.views WHERE table_schema = %s", (database,))
+            for r in cur.fetchall():
+                schema.views[r["v"]] = View(r["v"], tuple(view_columns.get(r["v"], ())))
+            cur.execute(
+                "SELECT event_object_table AS t, trigger_name AS name, action_timing AS timing, "
+                "event_manipulation AS ev FROM information_schema.triggers WHERE trigger_schema = %s",
+                (database,))
+            for r in cur.fetchall():
+                if r["t"] in schema.tables:
+                    schema.tables[r["t"]].triggers.append(Trigger(r["name"], r["timing"], (r["ev"],)))
             cur.execute(
                 "SELECT table_name AS t, index_name AS i, non_unique AS nu, column_name AS c, "
                 "expression AS e FROM information_schema.statistics WHERE table_schema = %s "
@@ -115,13 +128,12 @@ class MySQLEngine(Engine):
             for r in cur.fetchall():
                 fks.setdefault((r["t"], r["name"]), []).append(r)
             cur.execute(
-                "SELECT tc.table_name AS t, cc.check_clause AS e FROM information_schema.table_constraints tc "
+                "SELECT tc.table_name AS t, cc.check_clause AS e, tc.constraint_name AS name FROM information_schema.table_constraints tc "
                 "JOIN information_schema.check_constraints cc ON cc.constraint_schema = tc.constraint_schema "
                 "AND cc.constraint_name = tc.constraint_name "
                 "WHERE tc.table_schema = %s AND tc.constraint_type = 'CHECK'", (database,))
             checks = cur.fetchall()
 
-        fk_names = {name for (_t, name) in fks}
         for (tname, iname), parts in indexes.items():
             table = schema.tables.get(tname)
             if table is None:
@@ -129,22 +141,21 @@ class MySQLEngine(Engine):
             cols = tuple(p["c"] if p["c"] is not None else f"({normalize(p['e'], 'mysql')})" for p in parts)
             if iname == "PRIMARY":
                 table.primary_key = cols
-            elif iname in fk_names and int(parts[0]["nu"]) != 0:
-                continue  # created implicitly by MySQL to back a foreign key; not declared
-            else:
-                table.indexes.append(Index(cols, unique=int(parts[0]["nu"]) == 0))
-        for (tname, _name), parts in fks.items():
+            else:  # including the index InnoDB adds for an FK column that has none: it is real
+                table.indexes.append(Index(cols, unique=int(parts[0]["nu"]) == 0, name=iname,
+                                           constraint=int(parts[0]["nu"]) == 0))
+        for (tname, fk_name), parts in fks.items():
             table = schema.tables.get(tname)
             if table is None:
                 continue
             table.foreign_keys.append(ForeignKey(
                 columns=tuple(p["c"] for p in parts), ref_table=parts[0]["rt"],
                 ref_columns=tuple(p["rc"] for p in parts),
-                on_delete=parts[0]["del"], on_update=parts[0]["upd"]))
+                on_delete=parts[0]["del"], on_update=parts[0]["upd"], name=fk_name))
         for r in checks:
             table = schema.tables.get(r["t"])
             if table is not None:
-                table.checks.append(Check(normalize(r["e"], "mysql")))
+                table.checks.append(Check(normalize(r["e"], "mysql"), name=r["name"], raw=r["e"]))
         for table in schema.tables.values():
             table.indexes.sort(key=lambda ix: (ix.unique, ix.columns))
         return schema

@@ -9,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from dbintegrity.engines.base import Capabilities, Engine, Server
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
 from dbintegrity.sqlexpr import normalize
 
 _FK_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -98,8 +98,8 @@ class PostgresEngine(Engine):
                 name=name, type=ntype, nullable=not notnull,
                 default=None if generated else _default(default, ntype),
                 enum=tuple(enum_labels) if enum_labels is not None else None, generated=generated)
-        for oid, contype, cols, fcols, ftable, deltype, updtype, definition in cur.execute(
-            "SELECT c.conrelid, c.contype, "
+        for oid, conname, contype, cols, fcols, ftable, deltype, updtype, definition in cur.execute(
+            "SELECT c.conrelid, c.conname, c.contype, "
             "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
             " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
             "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
@@ -112,12 +112,14 @@ class PostgresEngine(Engine):
             elif contype == "f":
                 table.foreign_keys.append(ForeignKey(
                     columns=tuple(cols), ref_table=ftable.split(".")[-1].strip('"'), ref_columns=tuple(fcols),
-                    on_delete=_FK_ACTION[deltype], on_update=_FK_ACTION[updtype]))
+                    on_delete=_FK_ACTION[deltype], on_update=_FK_ACTION[updtype], name=conname))
             elif contype == "c":
                 body = re.sub(r"^CHECK\s*", "", definition).removesuffix(" NOT VALID")
-                table.checks.append(Check(normalize(body, "postgres")))
-        for oid, indisunique, indisprimary, keys, exprs in cur.execute(
-            "SELECT i.indrelid, i.indisunique, i.indisprimary, "
+                table.checks.append(Check(normalize(body, "postgres"), name=conname, raw=body))
+        for oid, iname, is_constraint, indisunique, indisprimary, keys, exprs in cur.execute(
+            "SELECT i.indrelid, i.indexrelid::regclass::text, "
+            "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype = 'u'), "
+            "i.indisunique, i.indisprimary, "
             "(SELECT array_agg(coalesce(a.attname, '') ORDER BY k.i) FROM unnest(i.indkey) "
             " WITH ORDINALITY k(n, i) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
             " WHERE k.i <= i.indnkeyatts), pg_get_expr(i.indexprs, i.indrelid) "
@@ -127,8 +129,21 @@ class PostgresEngine(Engine):
             cols = tuple(keys)
             if exprs:
                 cols = tuple(c or f"({normalize(exprs, 'postgres')})" for c in cols)
-            by_oid[oid].indexes.append(Index(cols, unique=bool(indisunique)))
-        for oid, col in _on_update_columns(cur, oids):
+            by_oid[oid].indexes.append(Index(cols, unique=bool(indisunique), name=iname.split(".")[-1].strip('"'),
+                                             constraint=bool(is_constraint)))
+        on_update, on_update_functions = _on_update_columns(cur, oids)
+        for oid, tgname, tgtype, funcoid in cur.execute(
+            "SELECT tgrelid, tgname, tgtype, tgfoid FROM pg_trigger WHERE tgrelid = ANY(%s) AND NOT tgisinternal",
+            (oids,)).fetchall():
+            if funcoid not in on_update_functions:  # those implement ON UPDATE CURRENT_TIMESTAMP: a column rule
+                by_oid[oid].triggers.append(_trigger(tgname, tgtype))
+        for oid, vname, vcols in cur.execute(
+            "SELECT c.oid, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a "
+            " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')").fetchall():
+            schema.views[vname] = View(vname, tuple(vcols or ()))
+        for oid, col in on_update:
             table = by_oid[oid]
             if col in table.columns:
                 c = table.columns[col]
@@ -143,7 +158,14 @@ class PostgresEngine(Engine):
 _ASSIGN_NOW = re.compile(r"NEW\.(\w+)\s*:?=\s*(?:current_timestamp|now\(\)|localtimestamp)", re.IGNORECASE)
 
 
-def _on_update_columns(cur: Any, oids: list[int]) -> list[tuple[int, str]]:
+def _trigger(name: str, tgtype: int) -> Trigger:
+    timing = "INSTEAD OF" if tgtype & 64 else ("BEFORE" if tgtype & 2 else "AFTER")
+    events = tuple(sorted(ev for bit, ev in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE"))
+                          if tgtype & bit))
+    return Trigger(name, timing, events)
+
+
+def _on_update_columns(cur: Any, oids: list[int]) -> tuple[list[tuple[int, str]], set[int]]:
     """Columns that a BEFORE UPDATE row trigger sets to the current time: MySQL's ON UPDATE CURRENT_TIMESTAMP.
 
     Recognised when the trigger function assigns ``NEW.col := CURRENT_TIMESTAMP`` literally, or when it
@@ -151,21 +173,25 @@ def _on_update_columns(cur: Any, oids: list[int]) -> list[tuple[int, str]]:
     generic function shared by many tables).
     """
     rows = cur.execute(
-        "SELECT t.tgrelid, p.prosrc, t.tgnargs, t.tgargs, "
+        "SELECT t.tgrelid, p.prosrc, t.tgnargs, t.tgargs, p.oid, "
         "(SELECT array_agg(attname::text) FROM pg_attribute WHERE attrelid = t.tgrelid AND attnum > 0) "
         "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
         "WHERE t.tgrelid = ANY(%s) AND NOT t.tgisinternal "
         "AND (t.tgtype & 1) = 1 AND (t.tgtype & 2) = 2 AND (t.tgtype & 16) = 16 AND t.tgattr::text = ''",
         (oids,)).fetchall()
-    out = []
-    for oid, src, nargs, args, cols in rows:
+    out: list[tuple[int, str]] = []
+    functions: set[int] = set()
+    for oid, src, nargs, args, funcoid, cols in rows:
         text = src or ""
-        out += [(oid, m.group(1).lower()) for m in _ASSIGN_NOW.finditer(text)]
+        found = [(oid, m.group(1).lower()) for m in _ASSIGN_NOW.finditer(text)]
         if nargs and re.search(r"current_timestamp|now\(\)", text, re.IGNORECASE):
             first = bytes(args).split(b"\x00")[0].decode()
             if first in (cols or []):
-                out.append((oid, first))
-    return sorted(set(out))
+                found.append((oid, first))
+        if found:
+            functions.add(funcoid)
+            out += found
+    return sorted(set(out)), functions
 
 
 def _neutral_type(pg_type: str) -> str:
