@@ -1,39 +1,58 @@
 """``dbintegrity check``: the gate as a command, running the shipped gate tests through pytest.
 
 Running pytest (not a re-implementation) keeps one source of truth with ``pytest -m integrity`` and gives
-JUnit XML for free.  A small collector plugin counts outcomes per (engine, pack) for the summary table.
+JUnit XML for free.  A small collector plugin counts outcomes per (engine, pack) and per probe kind for
+the summary tables, with the reason of every skip.
+
+Zero-config mode (``--sql PATH``) needs no pack and no contract: the schema is applied to a disposable
+engine, its contract is derived by introspection into a temporary pack, and the same gate runs on it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dbintegrity import contract
 from dbintegrity.config import OPTION_BY_NAME, Config
-from dbintegrity.packs import select
+from dbintegrity.errors import PackError
+from dbintegrity.packs import CONTRACT_FILE, select
+from dbintegrity.runtime import Runtime
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
+ZERO_CONFIG_PACK = "schema"
 
 
 class _Summary:
-    """Counts each test's outcome under its engine and pack parameters."""
+    """Counts each test's outcome under its engine/pack parameters and under its probe kind."""
 
     def __init__(self) -> None:
         self.counts: dict[tuple[str, str], Counter[str]] = {}
+        self.kinds: dict[str, Counter[str]] = {}
+        self.skip_reasons: Counter[tuple[str, str]] = Counter()
         self.failures: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" or report.outcome != "passed":
-            outcome = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
-            params = getattr(report, "dbi_params", {})
-            key = (params.get("engine", "-"), params.get("pack", "-"))
-            self.counts.setdefault(key, Counter())[outcome] += 1
-            if outcome in ("failed", "error"):
-                self.failures.append(report.nodeid)
+        if report.when != "call" and report.outcome == "passed":
+            return
+        outcome = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
+        params = getattr(report, "dbi_params", {})
+        key = (str(params.get("engine", "all")), str(params.get("pack", "-")))
+        self.counts.setdefault(key, Counter())[outcome] += 1
+        kind = report.nodeid.split("::")[-1].split("[")[0].removeprefix("test_")
+        self.kinds.setdefault(kind, Counter())[outcome] += 1
+        if outcome == "skipped" and isinstance(report.longrepr, tuple):
+            self.skip_reasons[(kind, str(report.longrepr[2]).removeprefix("Skipped: "))] += 1
+        if outcome in ("failed", "error"):
+            self.failures.append(report.nodeid)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
@@ -42,40 +61,91 @@ class _Summary:
         return report
 
 
-def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool) -> int:
-    chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
+def gate_args(cfg: Config, packs: list[str]) -> list[str]:
+    """The pytest command line that runs the gate with ``cfg``'s settings."""
     args = ["--pyargs", "dbintegrity.gate", "-m", "integrity", "-p", "no:cacheprovider",
             "--rootdir", str(Path.cwd()), "-o", "addopts=", "--strict-markers",
             OPTION_BY_NAME["provider"].flag, cfg.provider,
             OPTION_BY_NAME["engines"].flag, ",".join(cfg.engines),
             OPTION_BY_NAME["packs"].flag, str(cfg.packs_dir),
-            OPTION_BY_NAME["pack"].flag, ",".join(p.name for p in chosen),
+            OPTION_BY_NAME["pack"].flag, ",".join(packs),
             OPTION_BY_NAME["mysql_bin"].flag, str(cfg.mysql_bin)]
-    for name in ("mysql_image", "postgres_image", "postgres_bin", "workdir", "mysql_url", "postgres_url"):
-        value = getattr(cfg, name, None) if not name.endswith("_url") else cfg.url_for(name[:-4])
+    for name in ("mysql_image", "postgres_image", "postgres_bin", "workdir"):
+        value = getattr(cfg, name)
         if value:
             args += [OPTION_BY_NAME[name].flag, str(value)]
-    args += ["-v"] if verbose else ["-q", "--no-header"]
+    for engine, url in cfg.urls.items():
+        args += [OPTION_BY_NAME[f"{engine}_url"].flag, url]
+    return args
+
+
+def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
+              sql: Path | None = None) -> int:
+    if sql is not None:
+        return _zero_config(cfg, sql, junitxml=junitxml, extra=extra, verbose=verbose)
+    chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
+    return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=extra, verbose=verbose)
+
+
+def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: list[str], verbose: bool,
+              by_kind: bool = False) -> int:
+    args = gate_args(cfg, packs)
+    args += ["-v"] if verbose else ["-q", "--no-header", "-p", "no:warnings"]
     if junitxml:
         args += ["--junitxml", str(junitxml)]
     args += extra
     summary = _Summary()
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     code = pytest.main(args, plugins=[summary])
-    _print_summary(summary)
+    _print_summary(summary, by_kind=by_kind)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("dbintegrity check: no integrity tests were collected: nothing was checked")
         return 1
-    return 0 if code == pytest.ExitCode.OK else int(code)
+    return 0 if code == pytest.ExitCode.OK else 1
 
 
-def _print_summary(summary: _Summary) -> None:
+def _zero_config(cfg: Config, sql: Path, *, junitxml: Path | None, extra: list[str], verbose: bool) -> int:
+    """Apply any schema, derive its contract, and run every probe that can be built."""
+    if len(cfg.engines) != 1:
+        raise PackError("--sql needs exactly one engine: add --engine mysql or --engine postgres")
+    engine = cfg.engines[0]
+    files = sorted(sql.glob("*.sql")) if sql.is_dir() else [sql]
+    if not sql.exists() or not files:
+        raise PackError(f"--sql {sql}: no such file, or a folder without .sql files")
+    work = Path(tempfile.mkdtemp(prefix=f"dbintegrity-{os.getpid()}-zeroconfig-"))
+    try:
+        pack_dir = work / ZERO_CONFIG_PACK
+        dialect = pack_dir / ("mysql" if engine == "mysql" else "postgres")
+        dialect.mkdir(parents=True)
+        for i, f in enumerate(files):
+            shutil.copy(f, dialect / f"{i:03d}_{f.name}")
+        local = replace(cfg, packs_dir=work, packs=(ZERO_CONFIG_PACK,))
+        runtime = Runtime(local, log=lambda m: print(m, file=sys.stderr))
+        try:
+            derived = runtime.live_schema(engine, ZERO_CONFIG_PACK)
+        finally:
+            runtime.close()
+        (pack_dir / CONTRACT_FILE).write_text(contract.dump(derived, ZERO_CONFIG_PACK, engine), encoding="utf-8")
+        print(f"derived a contract for {sum(1 for _ in derived.tables)} tables and {len(derived.views)} views "
+              f"from {sql} on {engine}", file=sys.stderr)
+        return _run_gate(local, [ZERO_CONFIG_PACK], junitxml=junitxml, extra=extra, verbose=verbose, by_kind=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
     if not summary.counts:
         return
-    width = max(len(f"{e} / {p}") for e, p in summary.counts) + 2
+    rows = sorted(summary.kinds.items()) if by_kind else [
+        (f"{e} / {p}", c) for (e, p), c in sorted(summary.counts.items())]
+    title = "probe kind" if by_kind else "engine / pack"
+    width = max(len(title), *(len(name) for name, _ in rows)) + 2
     print()
-    print("engine / pack".ljust(width) + "".join(o.rjust(9) for o in OUTCOMES) + "   verdict")
-    for (engine, pack), counts in sorted(summary.counts.items()):
+    print(title.ljust(width) + "".join(o.rjust(9) for o in OUTCOMES) + "   verdict")
+    for name, counts in rows:
         bad = counts["failed"] + counts["error"]
-        print(f"{engine} / {pack}".ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES)
-              + ("   FAIL" if bad else "   ok"))
+        print(name.ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES) + ("   FAIL" if bad else "   ok"))
+    if summary.skip_reasons:
+        print("\nskipped, and why:")
+        for (kind, reason), n in sorted(summary.skip_reasons.items()):
+            print(f"  {n:>4} x {kind}: {reason}")

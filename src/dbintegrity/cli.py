@@ -55,13 +55,21 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.check import run_check
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
-                     verbose=args.verbose)
+                     verbose=args.verbose, sql=args.sql)
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.snapshot import snapshot
 
     return snapshot(cfg, pack=args.pack, engine=args.engine, out=args.out)
+
+
+def cmd_mutate(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.mutate import run_mutate
+
+    return run_mutate(cfg, pack=args.pack, operators=args.operator or [], every_target=args.all,
+                      junitxml=args.junitxml, timeout_s=args.timeout, extra=args.pytest_args or [],
+                      jobs=args.jobs)
 
 
 def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
@@ -92,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="*", metavar="PACK", help="packs to check (default: every pack)")
     p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, for CI systems")
     p.add_argument("-v", "--verbose", action="store_true", help="list every test as it runs")
+    p.add_argument("--sql", type=Path, help="zero-config mode: any schema file or folder, no pack or contract "
+                   "needed (with --engine)")
+    p.add_argument("--engine", choices=("mysql", "postgres"), help="the one engine to use (same as --engines E)")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_check)
@@ -102,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="where to write (default: the pack's contract.yml; - for stdout)")
     _add_common(p, skip=("pack", "engines"))
     p.set_defaults(handler=cmd_snapshot)
+
+    p = sub.add_parser("mutate", help="break the pack on purpose and report the mutants the gate fails to catch")
+    p.add_argument("pack", help="the pack to mutate")
+    p.add_argument("--operator", action="append", metavar="NAME",
+                   help="run only this operator (repeatable): drop_fk, change_fk_action, drop_check, loosen_check, "
+                   "add_enum_label, remove_enum_label, change_generated, drop_not_null, drop_unique, change_default")
+    p.add_argument("--all", action="store_true", help="mutate every target of each operator, not only the first")
+    p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, one testcase per mutant")
+    p.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS",
+                   help="give up on one mutant's gate run after this long (default 900)")
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="gate runs at a time, on the same servers (default 1)")
+    p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to each gate run")
+    _add_common(p, skip=("pack",))
+    p.set_defaults(handler=cmd_mutate)
 
     p = sub.add_parser("provision", help="download local server binaries (MySQL) into .engines/")
     p.add_argument("what", choices=("mysql",), help="what to provision")

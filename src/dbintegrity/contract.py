@@ -39,7 +39,7 @@ def load(path: Path) -> Schema:
         raise ContractError(f"{path}: expected a mapping with a 'tables' key")
     try:
         schema = Schema.from_dict(data, where=str(path))
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ContractError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
     for table in schema.tables.values():  # contracts may spell CHECKs naturally (BETWEEN, parentheses)
         table.checks = [type(c)(normalize(c.expression, "neutral")) for c in table.checks]
@@ -78,7 +78,7 @@ class Item:
     def id(self) -> str:
         if self.kind == "table":
             return self.table
-        if self.kind == "column":
+        if self.kind in ("column", *_COLUMN_KINDS):
             return f"{self.table}.{self.key}"
         if self.kind == "foreign_key":
             fk: ForeignKey = self.expected
@@ -89,6 +89,16 @@ class Item:
 
 KINDS = ("table", "column", "primary_key", "unique", "index", "foreign_key", "check", "trigger", "view",
          "undeclared")
+
+
+_COLUMN_KINDS = {
+    # Probe kinds that pick columns by what the contract says about them.
+    "enum": lambda c: c.enum is not None and c.family == "enum",
+    "generated": lambda c: c.generated is not None,
+    "not_null": lambda c: not c.nullable and c.generated is None and c.default != "autoincrement",
+    "default": lambda c: c.default is not None and c.default != "autoincrement" and c.generated is None,
+    "on_update": lambda c: c.on_update is not None,
+}
 
 
 def items(schema: Schema, kind: str) -> list[Item]:
@@ -113,6 +123,8 @@ def items(schema: Schema, kind: str) -> list[Item]:
             out += [Item("foreign_key", tname, fk.key, fk) for fk in sorted(t.foreign_keys, key=lambda f: f.columns)]
         elif kind == "check":
             out += [Item("check", tname, ch.expression, ch) for ch in t.checks]
+        elif kind in _COLUMN_KINDS:
+            out += [Item(kind, tname, c.name, c) for c in t.columns.values() if _COLUMN_KINDS[kind](c)]
         elif kind == "trigger":
             out += [Item("trigger", tname, tr.name, tr) for tr in sorted(t.triggers, key=lambda tr: tr.name)]
         elif kind == "undeclared":

@@ -111,6 +111,14 @@ class Schema:
     tables: dict[str, Table] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # Short on purpose: Hypothesis describes strategies by their arguments, and a schema is large.
+        return f"Schema({len(self.tables)} tables, {len(self.views)} views)"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis' pretty-printer walks dataclass fields unless told otherwise."""
+        printer.text(repr(self))
+
     # -- YAML form -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """A stable, sorted, diff-friendly mapping: the body of ``contract.yml``."""
@@ -159,6 +167,7 @@ class Schema:
         schema = cls()
         for tname, body in (data.get("tables") or {}).items():
             t = Table(tname)
+            _need(body, (), f"{where}: tables.{tname}")
             for cname, c in (body.get("columns") or {}).items():
                 _need(c, ("type", "nullable"), f"{where}: tables.{tname}.columns.{cname}")
                 t.columns[cname] = Column(
@@ -169,6 +178,7 @@ class Schema:
                 )
             t.primary_key = tuple(body.get("primary_key") or ())
             for fk in body.get("foreign_keys") or []:
+                _need(fk, ("columns", "references"), f"{where}: tables.{tname}.foreign_keys")
                 m = re.fullmatch(r"\s*(\w+)\s*\(([^)]*)\)\s*", str(fk.get("references", "")))
                 if not m:
                     raise ValueError(f"{where}: tables.{tname}.foreign_keys: references must look like "

@@ -9,6 +9,7 @@ so in one line naming the engine and provider.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Generator, Iterator
@@ -55,6 +56,28 @@ def pytest_configure(config: pytest.Config) -> None:
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
     _sigterm_as_interrupt()
+    register_hypothesis_profiles()
+
+
+def register_hypothesis_profiles() -> None:
+    """``ci`` (few, derandomised examples), ``dev`` (default locally) and ``thorough``; pick with HYPOTHESIS_PROFILE."""
+    import os
+
+    from hypothesis import HealthCheck, Phase, settings
+
+    common: dict[str, Any] = {
+        "deadline": None, "print_blob": True, "database": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                  HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    }
+    # Shrinking replays examples against the database and can take minutes; the failure report already
+    # carries the rows and the SQL, so only the thorough profile shrinks.
+    quick = [Phase.explicit, Phase.reuse, Phase.generate]
+    settings.register_profile("ci", max_examples=8, derandomize=True, phases=quick, **common)
+    settings.register_profile("dev", max_examples=20, phases=quick, **common)
+    settings.register_profile("thorough", max_examples=300, **common)
+    default = "ci" if os.environ.get("CI") else "dev"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default))
 
 
 def _sigterm_as_interrupt() -> None:
@@ -84,7 +107,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                for name in _argnames(mark.args[0])}
     marker = metafunc.definition.get_closest_marker("dbi_contract")
     if marker is not None:
-        metafunc.parametrize("engine,pack,item", contract_params(cfg, marker.args[0]))
+        if marker.kwargs.get("per_engine", True):
+            metafunc.parametrize("engine,pack,item", contract_params(cfg, marker.args[0]))
+        else:  # one item for all engines together (the cross-engine differential)
+            params = contract_params(cfg, marker.args[0], engines=("all",))
+            metafunc.parametrize("pack,item", [pytest.param(*p.values[1:], id=p.id.removeprefix("all-"),
+                                                            marks=p.marks) for p in params])
         return
     if "engine" in metafunc.fixturenames and "engine" not in already:
         metafunc.parametrize("engine", cfg.engines)
@@ -92,7 +120,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("pack", selected_pack_names(cfg))
 
 
-def contract_params(cfg: Config, kind: str) -> list[Any]:
+def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = None) -> list[Any]:
     """One parameter set per (engine, pack, contract item of ``kind``), with ids like
     ``postgres-appointments.patient_id``; the pack is named in the id only when several are selected.
 
@@ -107,7 +135,7 @@ def contract_params(cfg: Config, kind: str) -> list[Any]:
             its: list[Any] = contract.items(contract.load(cfg.packs_dir / pack / CONTRACT_FILE), kind)
         except ContractError as exc:
             its = [exc]
-        for engine in cfg.engines:
+        for engine in engines or cfg.engines:
             for it in its:
                 label = it.id if isinstance(it, contract.Item) else "contract"
                 params.append(pytest.param(engine, pack, it, id=f"{engine}-{prefix}{label}"))
@@ -136,7 +164,8 @@ def one_line_errors() -> Iterator[None]:
     try:
         yield
     except DbIntegrityError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        # "from None": else pytest prints our error, "During handling of the above exception...", and it again
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
 
 
 @pytest.fixture(scope="session")
@@ -184,6 +213,42 @@ def dbi_live_schema(dbi_runtime: Runtime, engine: str, pack: str) -> Any:
     """The live schema of ``pack`` on ``engine``, read once per run."""
     with one_line_errors():
         return dbi_runtime.live_schema(engine, pack)
+
+
+@pytest.fixture
+def dbi_contract(dbi_runtime: Runtime, pack: str) -> Any:
+    """The pack's contract (what probes are derived from)."""
+    with one_line_errors():
+        return dbi_runtime.contract(pack)
+
+
+@pytest.fixture
+def dbi_probe(dbi_runtime: Runtime, engine: str, pack: str) -> Generator[Any, None, None]:
+    """A :class:`~dbintegrity.probe.ProbeSession` on a private copy of ``pack``, rolled back afterwards."""
+    with one_line_errors():
+        session = dbi_runtime.probe_session(engine, pack)
+    try:
+        yield session
+    finally:
+        dbi_runtime.count_statements(engine, session.statements)
+        with contextlib.suppress(Exception):  # a dead engine is reported by the test, not by teardown
+            session.close()
+
+
+@pytest.fixture
+def dbi_probes(dbi_runtime: Runtime, dbi_config: Config, pack: str) -> Generator[dict[str, Any], None, None]:
+    """One probe session per configured engine, for tests that compare engines."""
+    sessions: dict[str, Any] = {}
+    try:
+        with one_line_errors():
+            for engine in dbi_config.engines:
+                sessions[engine] = dbi_runtime.probe_session(engine, pack)
+        yield sessions
+    finally:
+        for engine, session in sessions.items():
+            dbi_runtime.count_statements(engine, session.statements)
+            with contextlib.suppress(Exception):
+                session.close()
 
 
 @pytest.hookimpl(wrapper=True)

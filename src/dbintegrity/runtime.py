@@ -20,13 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dbintegrity import procs, providers
+from dbintegrity import contract, procs, providers
 from dbintegrity.config import Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Engine, Server, StatementFailed
 from dbintegrity.errors import DbIntegrityError, EngineUnavailable, PackError
 from dbintegrity.model import Schema
 from dbintegrity.packs import Pack, select
+from dbintegrity.probe import ProbeSession
 
 DB_PREFIX = "dbi_"
 
@@ -43,10 +44,15 @@ class Runtime:
         self._servers: dict[str, Server] = {}
         self._failed: dict[str, DbIntegrityError] = {}
         self._templates: dict[tuple[str, str], str] = {}
+        self._broken: dict[tuple[str, str], str] = {}
+        """(engine, pack) -> the PackError line of a pack that failed to load: not retried per test."""
         self._databases: list[tuple[str, str]] = []
         self._packs: dict[str, Pack] = {}
         self._counter = 0
         self._live: dict[tuple[str, str], Schema] = {}
+        self._contracts: dict[str, Schema] = {}
+        self._probe_dbs: dict[tuple[str, str], str] = {}
+        self.statements: dict[str, int] = {}
         self.timings: dict[str, float] = {}
         procs.sweep_stale_dirs(cfg.workdir)
         atexit.register(self.close)
@@ -126,10 +132,16 @@ class Runtime:
     def template(self, engine: str, pack: str) -> str:
         """The database holding ``pack`` loaded once for this run (the clone source)."""
         key = (engine, pack)
+        if key in self._broken:
+            raise PackError(self._broken[key])
         if key not in self._templates:
             started = time.perf_counter()
             name = self.create_database(engine, f"{pack}_tpl")
-            self.load(engine, self.pack(pack), name)
+            try:
+                self.load(engine, self.pack(pack), name)
+            except PackError as exc:
+                self._broken[key] = str(exc)
+                raise
             self._templates[key] = name
             self.timings[f"{engine}_{pack}_load_s"] = time.perf_counter() - started
         return self._templates[key]
@@ -172,6 +184,27 @@ class Runtime:
             self._live[key] = self.introspect(engine, self.template(engine, pack))
         return self._live[key]
 
+    def contract(self, pack: str) -> Schema:
+        """The pack's contract, read once."""
+        if pack not in self._contracts:
+            self._contracts[pack] = contract.load(self.pack(pack).contract_path)
+        return self._contracts[pack]
+
+    def probe_database(self, engine: str, pack: str) -> str:
+        """One private copy of ``pack`` per engine for probes; they roll back, so it stays pristine."""
+        key = (engine, pack)
+        if key not in self._probe_dbs:
+            self._probe_dbs[key] = self.database(engine, pack, "probe")
+        return self._probe_dbs[key]
+
+    def probe_session(self, engine: str, pack: str) -> ProbeSession:
+        database = self.probe_database(engine, pack)
+        conn = self.connect(engine, database, autocommit=False)
+        return ProbeSession(self.engine(engine), conn, self.contract(pack))
+
+    def count_statements(self, engine: str, n: int) -> None:
+        self.statements[engine] = self.statements.get(engine, 0) + n
+
     # -- clean-up --------------------------------------------------------------------------------
     def close(self) -> None:
         """Drop our databases, then stop our servers.  Safe to call twice; never raises."""
@@ -185,6 +218,7 @@ class Runtime:
                 print(f"dbintegrity: could not drop {engine} database {name}: {exc}", file=sys.stderr)
         self._databases.clear()
         self._templates.clear()
+        self._probe_dbs.clear()
         for server in self._servers.values():
             try:
                 server.stop()

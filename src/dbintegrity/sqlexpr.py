@@ -35,11 +35,11 @@ def normalize(expression: str, dialect: str) -> str:
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.Paren):
+    if isinstance(node, exp.Paren) and _redundant(node):
         return node.this
-    if isinstance(node, exp.Between):
-        return exp.and_(exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
-                        exp.LTE(this=node.this.copy(), expression=node.args["high"].copy()))
+    if isinstance(node, exp.Between):  # parenthesised so NOT x BETWEEN ... keeps its meaning
+        return exp.Paren(this=exp.and_(exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
+                                       exp.LTE(this=node.this.copy(), expression=node.args["high"].copy())))
     if isinstance(node, exp.Cast) and isinstance(node.this, (exp.Literal, exp.Column, exp.Array)):
         return node.this
     if isinstance(node, exp.Introducer):  # MySQL charset introducers: _utf8mb4'a'
@@ -52,3 +52,31 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Identifier):
         return exp.Identifier(this=node.this.lower(), quoted=False)
     return node
+
+
+# Operators from loosest to tightest binding; parentheses around anything else are kept.
+_PRECEDENCE: tuple[tuple[type, ...], ...] = (
+    (exp.Or,), (exp.And, exp.Xor), (exp.Not,), (exp.Predicate,), (exp.Add, exp.Sub), (exp.Mul, exp.Div, exp.Mod),
+)
+_OPERATOR = (exp.Binary, exp.Unary, exp.Predicate)
+
+
+def _rank(node: object) -> int | None:
+    return next((rank for rank, kinds in enumerate(_PRECEDENCE) if isinstance(node, kinds)), None)
+
+
+def _redundant(paren: exp.Paren) -> bool:
+    """Whether dropping ``paren`` keeps the meaning: ``(a OR b) AND c`` must not become ``a OR b AND c``."""
+    inner, outer = paren.this, paren.parent
+    if not isinstance(inner, _OPERATOR) or isinstance(inner, exp.Paren):
+        return True  # a column, literal or function call, or doubled parentheses
+    if not isinstance(outer, _OPERATOR) or isinstance(outer, exp.Paren):
+        return True  # the whole expression, or a function argument
+    i, o = _rank(inner), _rank(outer)
+    if i is None or o is None:
+        return False
+    if i != o:
+        return i > o
+    if isinstance(inner, exp.Connector):  # AND and OR are associative
+        return type(inner) is type(outer)
+    return isinstance(inner, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)) and outer.this is paren  # left-assoc.

@@ -106,7 +106,7 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
         has_code = has_code or not ch.isspace()
         if ch in "'\"" or (ch == "`" and mysql):
             backslash = mysql and ch != "`"
-            if ch == "'" and not mysql and i > 0 and text[i - 1] in "eE":
+            if ch == "'" and not mysql and i > 0 and text[i - 1] in "eE" and not _ident_char(text, i - 2):
                 backslash = True
             end = _skip_quoted(text, i, ch, backslash)
             if end < 0:
@@ -131,6 +131,11 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
 def split_file(path: Path, *, dialect: str) -> list[Statement]:
     """Read and split one file."""
     return split_sql(path.read_text(encoding="utf-8"), path, dialect=dialect)
+
+
+def _ident_char(text: str, i: int) -> bool:
+    """Whether ``text[i]`` continues an identifier (so ``name'...'`` is not an ``E'...'`` string)."""
+    return i >= 0 and (text[i].isalnum() or text[i] in "_$")
 
 
 def _skip_to_eol(text: str, i: int) -> int:

@@ -52,6 +52,11 @@ class Capabilities:
     """``"column"`` for MySQL's inline ENUM, ``"type"`` for PostgreSQL's CREATE TYPE ... AS ENUM."""
     row_level_security: bool
     """Per-row access policies (PostgreSQL RLS)."""
+    enum_input_folds_case: bool = False
+    """ENUM input is matched with the column's (case-insensitive) collation and trailing spaces are
+    ignored, so 'Admin ' is stored as 'admin' instead of being rejected (MySQL with *_ci collations)."""
+    unique_nulls_distinct: bool = True
+    """Several rows may hold NULL in a UNIQUE column (both engines' default)."""
 
 
 @dataclass
@@ -141,6 +146,25 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def driver_errors(self) -> tuple[type[BaseException], ...]:
         """Exceptions the driver raises for server-side errors."""
+
+    @abc.abstractmethod
+    def error_code(self, exc: BaseException) -> str:
+        """The server's error code (MySQL number or PostgreSQL SQLSTATE) as text."""
+
+    error_kinds: dict[str, str] = {}
+    """Error code -> violation kind: fk, check, not_null, unique, invalid_value, generated, out_of_range."""
+
+    def classify(self, exc: BaseException) -> str:
+        """The kind of rule a rejected statement broke, so probes can compare verdicts across engines."""
+        return self.error_kinds.get(self.error_code(exc), "other")
+
+    @abc.abstractmethod
+    def quote(self, identifier: str) -> str:
+        """Quote an identifier for this dialect."""
+
+    @abc.abstractmethod
+    def prepare_session(self, conn: Any) -> None:
+        """Make sessions alike on every engine: UTC time zone, strict value checking."""
 
     def still_starting(self, exc: BaseException) -> bool:
         """True for connection errors that mean "not listening yet" (retry), not "refused you" (fail)."""

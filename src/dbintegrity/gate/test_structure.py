@@ -74,7 +74,7 @@ def test_no_tables_or_views_beyond_contract(engine, pack, dbi_runtime, dbi_live_
     try:
         declared = contract.load(dbi_runtime.pack(pack).contract_path)
     except ContractError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None  # the line once, not chained twice
     extra = contract.extra_tables(declared, dbi_live_schema, engine)
     if extra:
         pytest.fail("\n".join(extra), pytrace=False)

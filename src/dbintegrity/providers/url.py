@@ -22,9 +22,12 @@ def parse(engine: str, url: str) -> Server:
                           f"in {redact(url)}")
     if not parts.hostname:
         raise ConfigError(f"{engine} URL has no host: {redact(url)}")
-    eng = get_engine(engine)
+    try:
+        port = parts.port or get_engine(engine).default_port
+    except ValueError as exc:  # a port that is not a number, or out of range
+        raise ConfigError(f"{engine} URL has a bad port ({exc}): {redact(url)}") from None
     admin = parts.path.lstrip("/") or ("postgres" if engine == "postgres" else None)
-    host, port = parts.hostname, parts.port or eng.default_port
+    host = parts.hostname
 
     def liveness() -> str | None:
         try:

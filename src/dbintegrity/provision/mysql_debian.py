@@ -426,9 +426,7 @@ def _parse_one_line(text: str, origin: Path) -> list[_Source]:
         match = pattern.match(raw.split("#", 1)[0].strip())
         if match is None:
             continue
-        options = dict(
-            option.split("=", 1) for option in (match.group("options") or "").split() if "=" in option
-        )
+        options = dict(option.split("=", 1) for option in (match.group("options") or "").split() if "=" in option)
         signed_by = options.get("signed-by", "").split(",")[0] or None
         sources.append(
             _Source(
@@ -577,9 +575,7 @@ class _PrivateApt:
             ]
         )
 
-    def _apt(
-        self, tool: str, *args: str, what: str, fix: str, timeout: float
-    ) -> subprocess.CompletedProcess[str]:
+    def _apt(self, tool: str, *args: str, what: str, fix: str, timeout: float) -> subprocess.CompletedProcess[str]:
         return _run([tool, *self.options, *args], what=what, fix=fix, env=self.env, timeout=timeout)
 
     def update(self) -> None:
@@ -587,25 +583,27 @@ class _PrivateApt:
         cmd = ["apt-get", *self.options, "update"]
         proc = _run(cmd, what="apt-get update of Debian sid", fix="", env=self.env, timeout=900, check=False)
         text = proc.stderr + proc.stdout
-        failed = proc.returncode != 0 or re.search(
-            r"^(E:|W: Failed to fetch|W: Some index files)", text, re.M
-        )
+        failed = proc.returncode != 0 or re.search(r"^(E:|W: Failed to fetch|W: Some index files)", text, re.M)
         if not failed:
             return
-        if re.search(r"NO_PUBKEY|EXPKEYSIG|not signed|signature|OpenPGP", text, re.I):
-            fix = (
-                "sid is signed with a key this machine does not trust yet: upgrade the keyring "
-                "(apt-get update && apt-get install debian-archive-keyring) and re-run"
-            )
-        elif re.search(r"is expired|is not valid yet", text):
+        # Order matters: an unreachable InRelease is also reported as "not signed".
+        if re.search(r"is expired|is not valid yet", text):
             fix = (
                 f"{self.uri} serves a sid Release file outside its validity window (a snapshot or frozen "
                 "mirror, or a wrong clock): fix the clock, pass a live --mirror, or if the mirror is "
                 'frozen on purpose set Acquire::Check-Valid-Until "false" in /etc/apt/apt.conf.d '
                 "(this provider honours it)"
             )
-        elif re.search(r"does not have a Release file|404", text):
-            fix = f"{self.uri} has no Debian sid suite: pass --mirror <Debian mirror URI>"
+        elif re.search(r"Failed to fetch|does not have a Release file|Could not resolve|Unable to connect", text):
+            fix = (
+                f"{self.uri} is unreachable or has no Debian sid: check the URI and network access (apt "
+                "proxy settings are honoured), or pass --mirror <Debian mirror URI>"
+            )
+        elif re.search(r"NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG|not signed|signature", text, re.I):
+            fix = (
+                "sid is signed with a key this machine does not trust yet: upgrade the keyring "
+                "(apt-get update && apt-get install debian-archive-keyring) and re-run"
+            )
         else:
             fix = f"check network access to {self.uri} (apt proxy settings are honoured) or pass --mirror"
         raise ProvisionError(_failure("apt-get update of Debian sid", cmd, self.env, proc, fix))
@@ -643,8 +641,7 @@ class _PrivateApt:
             "-y",
             *packages,
             what="downloading MySQL from Debian sid",
-            fix="sid may be in the middle of a library transition: retry in a few hours, "
-            f"or {_OTHER_PROVIDERS}",
+            fix=f"sid may be in the middle of a library transition: retry in a few hours, or {_OTHER_PROVIDERS}",
             timeout=1800,
         )
         debs = sorted(self.archives.glob("*.deb"))
@@ -678,22 +675,11 @@ def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror:
     partial = root.with_name(root.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    for deb in debs:
-        _run(
-            ["dpkg", "-x", str(deb), str(partial)],
-            what=f"unpacking {deb.name}",
-            fix="check free disk space in the destination and re-run with --force",
-            timeout=300,
-        )
-    located = _locate_loader(partial)
-    mysqld = partial / "usr" / "sbin" / "mysqld"
-    if located is None or not mysqld.is_file():
-        raise ProvisionError(
-            f"the sid packages unpacked into {partial} lack mysqld or the {arch[1]} loader; Debian may "
-            f"have reorganised them: report it, and meanwhile {_OTHER_PROVIDERS}"
-        )
-    loader, library_path = located
-    version = _probe_version(loader, library_path, mysqld)
+    try:
+        version = _unpack(debs, partial, arch)
+    except BaseException:  # also Ctrl-C: do not leave 400 MB of half-extracted tree behind
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     versions = {}
     for deb in debs:
         name, _, rest = deb.stem.partition("_")
@@ -712,6 +698,26 @@ def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror:
     shutil.rmtree(root, ignore_errors=True)
     partial.rename(root)  # paths inside are all relative (no absolute symlinks), so moving is safe
     return versions
+
+
+def _unpack(debs: Sequence[Path], into: Path, arch: tuple[str, str]) -> str:
+    """``dpkg -x`` every package into ``into``; return the version the unpacked mysqld reports."""
+    for deb in debs:
+        _run(
+            ["dpkg", "-x", str(deb), str(into)],
+            what=f"unpacking {deb.name}",
+            fix="check free disk space in the destination and re-run with --force",
+            timeout=300,
+        )
+    located = _locate_loader(into)
+    mysqld = into / "usr" / "sbin" / "mysqld"
+    if located is None or not mysqld.is_file():
+        raise ProvisionError(
+            f"the downloaded sid packages lack usr/sbin/mysqld or the {arch[1]} loader; Debian may have "
+            f"reorganised them: report it, and meanwhile {_OTHER_PROVIDERS}"
+        )
+    loader, library_path = located
+    return _probe_version(loader, library_path, mysqld)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -755,9 +761,7 @@ def _run(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cmd`` capturing output; with ``check``, turn any failure into a one-line ProvisionError."""
     try:
-        proc = subprocess.run(
-            list(cmd), capture_output=True, text=True, env=env, timeout=timeout, check=False
-        )
+        proc = subprocess.run(list(cmd), capture_output=True, text=True, env=env, timeout=timeout, check=False)
     except FileNotFoundError:
         raise ProvisionError(f"{what} failed: {cmd[0]} not found; fix: {fix}") from None
     except subprocess.TimeoutExpired:

@@ -29,7 +29,15 @@ class MySQLEngine(Engine):
     capabilities = Capabilities(
         transactional_ddl=False, template_databases=False, check_constraints=True,
         stored_generated_columns=True, enum_type="column", row_level_security=False,
+        enum_input_folds_case=True,
     )
+    error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
+        "1451": "fk", "1452": "fk", "1216": "fk", "1217": "fk",
+        "3819": "check", "1048": "not_null", "1364": "not_null", "1062": "unique",
+        "1265": "invalid_value", "1366": "invalid_value", "1292": "invalid_value", "3140": "invalid_value",
+        "1406": "out_of_range", "1264": "out_of_range", "1690": "out_of_range",
+        "3105": "generated", "1906": "generated",
+    }
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]:
@@ -43,6 +51,17 @@ class MySQLEngine(Engine):
             connect_timeout=max(1, int(timeout)), read_timeout=600, write_timeout=600,
             local_infile=True,
         )
+
+    def error_code(self, exc: BaseException) -> str:
+        args = getattr(exc, "args", ())
+        return str(args[0]) if args and isinstance(args[0], int) else ""
+
+    def quote(self, identifier: str) -> str:
+        return "`" + identifier.replace("`", "``") + "`"
+
+    def prepare_session(self, conn: Any) -> None:
+        with conn.cursor() as cur:
+            cur.execute("SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES')")
 
     def server_version(self, conn: Any) -> str:
         with conn.cursor() as cur:
@@ -73,7 +92,7 @@ class MySQLEngine(Engine):
     def error_message(self, exc: BaseException) -> str:
         args = getattr(exc, "args", ())
         if len(args) >= 2 and isinstance(args[0], int):
-            return f"ERROR {args[0]}: {args[1]}"
+            return f"ERROR {args[0]}: {' '.join(str(args[1]).split())}"  # 1064 quotes multi-line SQL
         return str(exc) or type(exc).__name__
 
     # -- introspection ------------------------------------------------------------------------

@@ -28,6 +28,11 @@ class PostgresEngine(Engine):
         transactional_ddl=True, template_databases=True, check_constraints=True,
         stored_generated_columns=True, enum_type="type", row_level_security=True,
     )
+    error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
+        "23503": "fk", "23514": "check", "23502": "not_null", "23505": "unique",
+        "22P02": "invalid_value", "22007": "invalid_value", "22008": "out_of_range", "22003": "out_of_range",
+        "22001": "out_of_range", "428C9": "generated", "23P01": "unique",
+    }
 
     @property
     def driver_errors(self) -> tuple[type[BaseException], ...]:
@@ -40,6 +45,15 @@ class PostgresEngine(Engine):
             dbname=database or server.admin_database or "postgres", autocommit=autocommit,
             connect_timeout=max(1, int(timeout)), application_name="dbintegrity",
         )
+
+    def error_code(self, exc: BaseException) -> str:
+        return str(getattr(exc, "sqlstate", None) or "")
+
+    def quote(self, identifier: str) -> str:
+        return '"' + identifier.replace('"', '""') + '"'
+
+    def prepare_session(self, conn: Any) -> None:
+        conn.execute("SET TIME ZONE 'UTC'")
 
     def server_version(self, conn: Any) -> str:
         row = conn.execute("SHOW server_version").fetchone()

@@ -98,7 +98,9 @@ def start(cfg: Config, cache: Path) -> Server:
         data.chmod(0o700)
         port = procs.free_port()
         settings = [f"-c{s}" for s in THROWAWAY_SETTINGS]
-        argv = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(work), *settings]
+        # Socket dir "." is the data dir (postgres chdirs there): an absolute one under a long --workdir
+        # passes the 107-byte limit of a Unix socket path and postgres cannot start.  We use TCP anyway.
+        argv = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", ".", *settings]
         proc = procs.spawn(argv, work / "postgres.log", user=user, cwd=work)
     except BaseException:
         procs.remove_dir(work)

@@ -1,0 +1,112 @@
+"""PostgreSQL DDL for the mutation operators of :mod:`dbintegrity.mutators`.
+
+PostgreSQL alters one attribute at a time, so most operators are a single ALTER.  Two need more:
+an enum label cannot be removed from a type, so the column moves to a new type without it (rename the
+old type, create the new one, ``ALTER COLUMN ... TYPE ... USING``, drop the old one); and before
+PostgreSQL 17 a generation expression cannot be changed, so the column is dropped and added again,
+with the constraints and indexes that went with it restored.  The catalog answers what the neutral
+model leaves out: the enum's type name and the column's exact type.
+"""
+
+from __future__ import annotations
+
+from dbintegrity.model import Check, Column, ForeignKey, Index, Table
+from dbintegrity.mutators import Catalog, MutationError
+
+_REL = "quote_ident(%s)::regclass"
+
+
+def q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class PostgresMutations:
+    """See :class:`dbintegrity.mutators.DialectMutations`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def _column_type(self, table: str, column: str) -> tuple[str, str, str, int]:
+        """(schema, type name, format_type, number of columns using the type) of a live column."""
+        rows = self.catalog.rows(
+            "SELECT n.nspname, t.typname, format_type(a.atttypid, a.atttypmod), "
+            "(SELECT count(*) FROM pg_attribute u WHERE u.atttypid = t.oid AND u.attnum > 0 AND NOT u.attisdropped) "
+            "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace n ON n.oid = t.typnamespace "
+            f"WHERE a.attrelid = {_REL} AND a.attname = %s AND NOT a.attisdropped", (table, column))
+        if not rows:
+            raise MutationError(f"{table}.{column}: not found in the unmutated pack")
+        nsp, typ, formatted, users = rows[0]
+        return str(nsp), str(typ), str(formatted), int(users)
+
+    def drop_fk(self, table: str, fk: ForeignKey) -> list[str]:
+        return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(fk.name or '')}"]
+
+    def change_fk_action(self, table: str, fk: ForeignKey, on_delete: str) -> list[str]:
+        return [*self.drop_fk(table, fk),
+                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(fk.name or '')} FOREIGN KEY "
+                f"({', '.join(map(q, fk.columns))}) REFERENCES {q(fk.ref_table)} ({', '.join(map(q, fk.ref_columns))}) "
+                f"ON DELETE {on_delete} ON UPDATE {fk.on_update}"]
+
+    def drop_check(self, table: str, check: Check) -> list[str]:
+        return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(check.name or '')}"]
+
+    def loosen_check(self, table: str, check: Check, expression: str) -> list[str]:
+        return [*self.drop_check(table, check),
+                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(check.name or '')} CHECK ({expression})"]
+
+    def add_enum_label(self, table: str, column: Column, label: str) -> list[str]:
+        nsp, typ, _, _ = self._column_type(table, column.name)
+        return [f"ALTER TYPE {q(nsp)}.{q(typ)} ADD VALUE {literal(label)}"]
+
+    def remove_enum_label(self, table: str, column: Column, label: str) -> list[str]:
+        nsp, typ, _, users = self._column_type(table, column.name)
+        old, new = f"{q(nsp)}.{q(typ[:54] + '__dbi_old')}", f"{q(nsp)}.{q(typ)}"
+        col = f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)}"
+        stmts = [f"ALTER TYPE {new} RENAME TO {q(typ[:54] + '__dbi_old')}",
+                 f"CREATE TYPE {new} AS ENUM ({', '.join(literal(lab) for lab in column.enum or ())})",
+                 f"{col} DROP DEFAULT",  # the old default is typed with the old enum: it would block the change
+                 f"{col} TYPE {new} USING {q(column.name)}::text::{new}"]
+        if column.default is not None:
+            stmts.append(f"{col} SET DEFAULT {column.default}")
+        if users == 1:  # other columns sharing the type keep it (under its new name), so it must stay
+            stmts.append(f"DROP TYPE {old}")
+        return stmts
+
+    def change_generated(self, table: str, column: Column) -> list[str]:
+        _, _, formatted, _ = self._column_type(table, column.name)
+        attnum = f"(SELECT attnum FROM pg_attribute WHERE attrelid = {_REL} AND attname = %s)"
+        constraints = self.catalog.rows(
+            f"SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = {_REL} "
+            f"AND contype IN ('c', 'u', 'f', 'x') AND {attnum} = ANY(conkey) ORDER BY conname",
+            (table, table, column.name))
+        indexes = self.catalog.rows(
+            f"SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = {_REL} "
+            f"AND {attnum} = ANY(i.indkey) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY i.indexrelid", (table, table, column.name))
+        null = "" if column.nullable else " NOT NULL"
+        return [f"ALTER TABLE {q(table)} DROP COLUMN {q(column.name)}",
+                f"ALTER TABLE {q(table)} ADD COLUMN {q(column.name)} {formatted} "
+                f"GENERATED ALWAYS AS ({column.generated}) STORED{null}",
+                *(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}" for name, definition in constraints),
+                *(str(definition) for (definition,) in indexes)]
+
+    def drop_not_null(self, table: str, column: Column) -> list[str]:
+        return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} DROP NOT NULL"]
+
+    def drop_unique(self, table: Table, index: Index) -> list[str]:
+        if index.constraint:
+            return [f"ALTER TABLE {q(table.name)} DROP CONSTRAINT {q(index.name or '')}"]
+        return [f"DROP INDEX {q(index.name or '')}"]
+
+    def change_default(self, table: str, column: Column) -> list[str]:
+        action = "DROP DEFAULT" if column.default is None else f"SET DEFAULT {column.default}"
+        return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} {action}"]
+
+
+def dialect(catalog: Catalog) -> PostgresMutations:
+    return PostgresMutations(catalog)

@@ -1,0 +1,226 @@
+"""Column rules by behaviour: ENUM domains, NOT NULL, DEFAULT, ON UPDATE CURRENT_TIMESTAMP and UNIQUE.
+
+Each test inserts rows built from the contract and reads them back.  ENUM input outside the label set
+must be rejected, or, on an engine whose capability says ENUM input folds case and trailing spaces
+(MySQL with *_ci collations), stored as exactly the canonical label: either way no value outside the
+domain is ever stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
+from dbintegrity.model import Column
+from dbintegrity.probe import ProbeSession
+from dbintegrity.synth import Plan, valid_plan
+
+pytestmark = pytest.mark.integrity
+CLOCK_SLACK = dt.timedelta(seconds=5)
+
+
+def _plan(probe: ProbeSession, data: st.DataObject, table: str, overrides: dict[str, Any] | None = None,
+          omit: frozenset[str] = frozenset()) -> Plan:
+    try:
+        plan: Plan = data.draw(valid_plan(probe.schema, table, overrides, omit=omit), label=f"{table} row")
+    except CANNOT_PROBE as exc:
+        skip_because(exc)
+    return plan
+
+
+def _parents(probe: ProbeSession, plan: Plan) -> None:
+    for ins in plan.inserts[:-1]:
+        out = probe.insert(ins.table, ins.row)
+        if not out.ok:
+            raise probe.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
+                             rows=str(ins.row))
+
+
+def _variants(label: str) -> list[str]:
+    """Values outside the set that sit close to a label: case, whitespace and empty."""
+    out = ["", f"zz_{label}_x", f" {label}", f"{label} ", label.upper(), label.capitalize(), f"{label}\t"]
+    return [v for v in dict.fromkeys(out) if v != label]
+
+
+def _folds_to(value: str, labels: tuple[str, ...]) -> str | None:
+    """The label MySQL-style case-insensitive, trailing-space-insensitive matching would store."""
+    stripped = value.rstrip(" ")
+    return next((lb for lb in labels if lb.lower() == stripped.lower()), None)
+
+
+@pytest.mark.dbi_contract("enum")
+@given(data=st.data())
+def test_enum_domain(engine, item, dbi_probe, data):
+    """Every label accepted and read back as written; near-miss values never stored as themselves."""
+    it = item_or_fail(item)
+    col: Column = it.expected
+    folds = dbi_probe.engine.capabilities.enum_input_folds_case
+    plan = _plan(dbi_probe, data, it.table)
+    key_row = plan.target.row
+    with dbi_probe.example():
+        _parents(dbi_probe, plan)
+        for value in [*col.enum, *_variants(col.enum[0]), None]:  # type: ignore[misc]
+            row = dict(key_row, **{col.name: value})
+            out = dbi_probe.insert(it.table, row)
+            stored = dbi_probe.fetch(it.table, dbi_probe.key_of(it.table, row)) if out.ok else None
+            note(dbi_probe.reproduction())
+            got = None if stored is None else stored.get(col.name)
+            if value is None:
+                want_ok = col.nullable
+                if out.ok != want_ok:
+                    raise dbi_probe.fail(f"{it.table}.{col.name} = NULL", want="accepted" if want_ok else
+                                         "rejected (not_null)", have=str(out))
+            elif value in col.enum:  # type: ignore[operator]
+                if not out.ok or got != value:
+                    raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r}", want=f"accepted, stored as {value!r}",
+                                         have=str(out) if not out.ok else f"stored as {got!r}")
+            else:
+                folded = _folds_to(value, col.enum) if folds else None  # type: ignore[arg-type]
+                if out.ok and got != folded:
+                    raise dbi_probe.fail(
+                        f"{it.table}.{col.name} value {value!r} outside the ENUM",
+                        want="rejected" + (f" or stored as the label {folded!r}" if folded else ""),
+                        have=f"accepted and stored as {got!r}")
+            if out.ok:
+                dbi_probe.delete(it.table, dbi_probe.key_of(it.table, row))
+
+
+@pytest.mark.dbi_contract("not_null")
+@given(data=st.data())
+def test_not_null(engine, item, dbi_probe, data):
+    """Writing NULL into a NOT NULL column is rejected, on insert and on update."""
+    it = item_or_fail(item)
+    plan = _plan(dbi_probe, data, it.table)
+    with dbi_probe.example():
+        _parents(dbi_probe, plan)
+        out = dbi_probe.insert(it.table, dict(plan.target.row, **{it.key: None}))
+        note(dbi_probe.reproduction())
+        if out.ok or out.kind != "not_null":
+            raise dbi_probe.fail(f"INSERT {it.table}.{it.key} = NULL", want="rejected (not_null)", have=out.verdict
+                                 + (f": {out.message}" if out.message else ""), rows=str(plan.target.row))
+        ok = dbi_probe.insert(it.table, plan.target.row)
+        if not ok.ok:
+            raise dbi_probe.fail(f"INSERT {it.table} valid row", want="accepted", have=str(ok))
+        out = dbi_probe.update(it.table, {it.key: None}, dbi_probe.key_of(it.table, plan.target.row))
+        if out.ok or out.kind != "not_null":
+            raise dbi_probe.fail(f"UPDATE {it.table}.{it.key} = NULL", want="rejected (not_null)", have=str(out))
+
+
+def expected_default(col: Column) -> Any:
+    """The value a declared default must produce, as the driver returns it (CURRENT_TIMESTAMP: a marker)."""
+    d = col.default
+    assert d is not None
+    if d == "CURRENT_TIMESTAMP":
+        return d
+    if d.startswith("'") and d.endswith("'"):
+        text = d[1:-1].replace("''", "'")
+        if col.family == "date":
+            return dt.date.fromisoformat(text)
+        return text
+    if d in ("true", "false"):
+        return d == "true"
+    if col.family == "decimal":
+        return Decimal(d)
+    if col.family in ("integer", "bigint", "smallint", "tinyint"):
+        return int(d)
+    pytest.skip(f"cannot probe: default {d} of {col.name} is an expression we do not evaluate")
+    return None
+
+
+@pytest.mark.dbi_contract("default")
+@given(data=st.data())
+def test_default(engine, item, dbi_probe, data):
+    """A row that omits the column gets the declared default."""
+    it = item_or_fail(item)
+    col: Column = it.expected
+    want = expected_default(col)
+    plan = _plan(dbi_probe, data, it.table, omit=frozenset({col.name}))
+    with dbi_probe.example():
+        before = dbi_probe.now()
+        _at, out = dbi_probe.apply(plan)
+        if not out.ok:
+            raise dbi_probe.fail(f"INSERT {it.table} without {col.name}", want="accepted", have=str(out))
+        after = dbi_probe.now()
+        got = (dbi_probe.fetch(it.table, dbi_probe.key_of(it.table, plan.target.row)) or {}).get(col.name)
+        note(dbi_probe.reproduction())
+        if want == "CURRENT_TIMESTAMP":
+            ok = isinstance(got, dt.datetime) and before - CLOCK_SLACK <= got <= after + CLOCK_SLACK
+            if not ok:
+                raise dbi_probe.fail(f"{it.table}.{col.name} DEFAULT CURRENT_TIMESTAMP",
+                                     want=f"between {before} and {after}", have=repr(got))
+        elif got != want:
+            raise dbi_probe.fail(f"{it.table}.{col.name} DEFAULT {col.default}", want=repr(want), have=repr(got))
+
+
+@pytest.mark.dbi_contract("on_update")
+@given(data=st.data())
+def test_on_update_current_timestamp(engine, item, dbi_probe, data):
+    """An explicit value is kept; changing another column moves it to the current time."""
+    it = item_or_fail(item)
+    table = dbi_probe.schema.tables[it.table]
+    other = next((c for c in table.columns.values() if c.name != it.key and c.generated is None
+                  and c.name not in table.primary_key and c.family in ("varchar", "text", "char")
+                  and not any(c.name in u for u in table.uniques)
+                  and not any(c.name in fk.columns for fk in table.foreign_keys)), None)
+    if other is None:
+        pytest.skip(f"cannot probe: {it.table} has no plain text column to change")
+    plan = _plan(dbi_probe, data, it.table)
+    old = dt.datetime(2001, 2, 3, 4, 5, 6)
+    with dbi_probe.example():
+        _at, out = dbi_probe.apply(plan)
+        if not out.ok:
+            raise dbi_probe.fail(f"INSERT {it.table}", want="accepted", have=str(out))
+        key = dbi_probe.key_of(it.table, plan.target.row)
+        dbi_probe.update(it.table, {it.key: old}, key)
+        got = (dbi_probe.fetch(it.table, key) or {}).get(it.key)
+        if got != old:
+            raise dbi_probe.fail(f"UPDATE {it.table} SET {it.key} = explicit value", want=repr(old), have=repr(got))
+        before = dbi_probe.now()
+        dbi_probe.update(it.table, {other.name: "changed-by-probe"[: _size(other)]}, key)
+        got = (dbi_probe.fetch(it.table, key) or {}).get(it.key)
+        note(dbi_probe.reproduction())
+        if not (isinstance(got, dt.datetime) and got >= before - CLOCK_SLACK):
+            raise dbi_probe.fail(f"{it.table}.{it.key} ON UPDATE CURRENT_TIMESTAMP after changing {other.name}",
+                                 want=f"at or after {before}", have=repr(got))
+
+
+def _size(col: Column) -> int:
+    return int(col.type.split("(")[1].rstrip(")").split(",")[0]) if "(" in col.type else 100
+
+
+@pytest.mark.dbi_contract("unique")
+@given(data=st.data())
+def test_unique(engine, item, dbi_probe, data):
+    """A second row with the same key is rejected; rows with NULL in a nullable key column may repeat."""
+    it = item_or_fail(item)
+    cols: tuple[str, ...] = it.expected
+    first = _plan(dbi_probe, data, it.table)
+    with dbi_probe.example():
+        _at, out = dbi_probe.apply(first)
+        if not out.ok:
+            raise dbi_probe.fail(f"INSERT {it.table}", want="accepted", have=str(out))
+        dup_values = {c: first.target.row[c] for c in cols}
+        second = _plan(dbi_probe, data, it.table, dup_values)
+        _parents(dbi_probe, second)
+        out = dbi_probe.insert(it.table, second.target.row)
+        note(dbi_probe.reproduction())
+        if out.ok or out.kind != "unique":
+            raise dbi_probe.fail(f"{it.table} UNIQUE ({', '.join(cols)}): duplicate {dup_values}",
+                                 want="rejected (unique)", have=out.verdict + (f": {out.message}" if out.message else ""))
+        table = dbi_probe.schema.tables[it.table]
+        nullable = [c for c in cols if table.columns[c].nullable]
+        if nullable and dbi_probe.engine.capabilities.unique_nulls_distinct:
+            with_null = dict(dup_values, **{nullable[0]: None})
+            a = _plan(dbi_probe, data, it.table, with_null)
+            b = _plan(dbi_probe, data, it.table, with_null)
+            for plan in (a, b):
+                _at, out = dbi_probe.apply(plan)
+                if not out.ok:
+                    raise dbi_probe.fail(f"{it.table} UNIQUE ({', '.join(cols)}) with {nullable[0]} NULL twice",
+                                         want="both accepted (NULLs are distinct)", have=str(out))

@@ -1,0 +1,227 @@
+"""A probe's conversation with one database: insert, update, delete and look, always rolled back.
+
+Every probe runs in one transaction that is rolled back at the end, and every Hypothesis example in a
+savepoint that is rolled back before the next one, so examples never see each other's rows.  Each
+statement's outcome is an :class:`Outcome` with the engine-neutral kind of error it raised (``fk``,
+``check``, ``not_null``...), and every statement is kept, with its values inlined, so a failure can print
+the exact SQL to run by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from dbintegrity.engines.base import Engine
+from dbintegrity.model import Schema, Table
+from dbintegrity.synth import Plan
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    kind: str | None = None
+    message: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """``accepted`` or ``rejected (kind)``: what the cross-engine differential compares."""
+        return "accepted" if self.ok else f"rejected ({self.kind})"
+
+    def __str__(self) -> str:
+        return "accepted" if self.ok else f"rejected: {self.message}"
+
+
+class ProbeFailure(AssertionError):
+    """A probe's have/want failure, with the rows involved and the SQL to reproduce it."""
+
+
+class ProbeSession:
+    """One connection, one transaction; see the module docstring."""
+
+    def __init__(self, engine: Engine, conn: Any, schema: Schema) -> None:
+        self.engine = engine
+        self.conn = conn
+        self.schema = schema
+        self.log: list[str] = []
+        engine.prepare_session(conn)
+        self._savepoints = engine.capabilities.transactional_ddl  # PostgreSQL: an error aborts the transaction
+        self.statements = 0
+
+    # -- isolation -------------------------------------------------------------------------------
+    @contextmanager
+    def example(self) -> Iterator[None]:
+        """One Hypothesis example: its own savepoint, rolled back afterwards, a fresh SQL log."""
+        self.log = []
+        self._raw("SAVEPOINT dbi_example")
+        try:
+            yield
+        finally:
+            self._raw("ROLLBACK TO SAVEPOINT dbi_example")
+
+    def close(self) -> None:
+        try:
+            self.conn.rollback()
+        finally:
+            self.conn.close()
+
+    # -- statements ------------------------------------------------------------------------------
+    def run(self, sql: str, params: Sequence[Any] = ()) -> Outcome:
+        """Execute one statement; a rejection is an Outcome, never an exception."""
+        self.log.append(self.render(sql, params) + ";")
+        self.statements += 1
+        if self._savepoints:
+            self._raw("SAVEPOINT dbi_stmt")
+        try:
+            with self._cursor() as cur:
+                cur.execute(sql, tuple(params))
+        except self.engine.driver_errors as exc:
+            if self._savepoints:
+                self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")
+            return Outcome(False, self.engine.classify(exc), self.engine.error_message(exc))
+        if self._savepoints:
+            self._raw("RELEASE SAVEPOINT dbi_stmt")
+        return Outcome(True)
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> Outcome:
+        q = self.engine.quote
+        cols = list(row)
+        if not cols:
+            return self.run(f"INSERT INTO {q(table)} DEFAULT VALUES" if self._savepoints
+                            else f"INSERT INTO {q(table)} () VALUES ()")
+        sql = (f"INSERT INTO {q(table)} ({', '.join(q(c) for c in cols)}) "
+               f"VALUES ({', '.join(['%s'] * len(cols))})")
+        return self.run(sql, [_param(row[c]) for c in cols])
+
+    def apply(self, plan: Plan) -> tuple[int, Outcome]:
+        """Insert a plan's rows in order; stop at the first rejection (index and outcome)."""
+        for i, ins in enumerate(plan.inserts):
+            out = self.insert(ins.table, ins.row)
+            if not out.ok:
+                return i, out
+        return len(plan.inserts), Outcome(True)
+
+    def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> Outcome:
+        q = self.engine.quote
+        sets = ", ".join(f"{q(c)} = %s" for c in values)
+        where, params = self._where(key)
+        return self.run(f"UPDATE {q(table)} SET {sets} WHERE {where}", [*map(_param, values.values()), *params])
+
+    def delete(self, table: str, key: Mapping[str, Any]) -> Outcome:
+        where, params = self._where(key)
+        return self.run(f"DELETE FROM {self.engine.quote(table)} WHERE {where}", params)
+
+    def fetch(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The row with this key as normalised Python values, or None if it is gone."""
+        where, params = self._where(key)
+        sql = f"SELECT * FROM {self.engine.quote(table)} WHERE {where}"
+        self.log.append(f"{self.render(sql, params)};  -- look")
+        with self._cursor() as cur:
+            cur.execute(sql, tuple(params))
+            row = cur.fetchone()
+            if row is None:
+                return None
+            names = [d[0] for d in cur.description]
+        spec = self.schema.tables.get(table)
+        return {n: normalise(v, spec.columns[n].family if spec and n in spec.columns else "") for n, v in
+                zip(names, row, strict=True)}
+
+    def now(self) -> dt.datetime:
+        """The server's current time in UTC (naive), for checking CURRENT_TIMESTAMP defaults."""
+        with self._cursor() as cur:
+            cur.execute("SELECT CURRENT_TIMESTAMP")
+            value = cur.fetchone()[0]
+        return normalise(value, "timestamp")  # type: ignore[no-any-return]
+
+    def key_of(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+        """How to find ``row`` again: its primary key, else every column it was written with."""
+        spec: Table = self.schema.tables[table]
+        cols = spec.primary_key or tuple(c for c in row if row[c] is not None)
+        return {c: row[c] for c in cols}
+
+    # -- reporting -------------------------------------------------------------------------------
+    def render(self, sql: str, params: Sequence[Any] = ()) -> str:
+        """The statement with its values inlined, for a human to paste into a client."""
+        parts = sql.split("%s")
+        out = [parts[0]]
+        for value, part in zip(params, parts[1:], strict=False):
+            out.append(_literal(value))
+            out.append(part)
+        return "".join(out)
+
+    def reproduction(self) -> str:
+        return "\n".join(["BEGIN;", *self.log, "ROLLBACK;"])
+
+    def fail(self, what: str, *, want: str, have: str, rows: str = "") -> ProbeFailure:
+        """A have/want failure carrying the rows and the SQL that shows it."""
+        lines = [what, f"  want: {want}", f"  have: {have}"]
+        if rows:
+            lines.append(f"  rows: {rows}")
+        lines.append(f"  reproduce on {self.engine.name}:")
+        lines += [f"    {line}" for line in self.reproduction().splitlines()]
+        return ProbeFailure("\n".join(lines))
+
+    # -- internals -------------------------------------------------------------------------------
+    def _where(self, key: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        q = self.engine.quote
+        clauses, params = [], []
+        for c, v in key.items():
+            if v is None:
+                clauses.append(f"{q(c)} IS NULL")
+            else:
+                clauses.append(f"{q(c)} = %s")
+                params.append(_param(v))
+        return " AND ".join(clauses) or "1 = 1", params
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        cur = self.conn.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def _raw(self, sql: str) -> None:
+        with self._cursor() as cur:
+            cur.execute(sql)
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, bytes):
+        return "X'" + value.hex() + "'"
+    if isinstance(value, dt.datetime):
+        return "'" + value.strftime("%Y-%m-%d %H:%M:%S") + "'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def normalise(value: Any, family: str) -> Any:
+    """Driver values made comparable across engines: UTC-naive datetimes, bools, parsed JSON, TIME."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, dt.timedelta) and family == "time":
+        seconds = int(value.total_seconds())
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if family == "boolean" and isinstance(value, int):
+        return bool(value)
+    if family == "json" and isinstance(value, str | bytes):
+        return json.loads(value)
+    return value

@@ -1,0 +1,193 @@
+"""The mutation operators without a database: which targets they pick and how they rewrite them.
+
+Both dialects get the same targets and the same neutral rewrite, so these decisions are tested once,
+here; what each engine does with them is in ``test_mutate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dbintegrity import cli, contract
+from dbintegrity.engines.mysql.mutations import column_definition, column_type
+from dbintegrity.model import Column, ForeignKey, Table
+from dbintegrity.mutate import GateRun, Mutant, judge, load_explanations, plan
+from dbintegrity.mutators import (
+    OPERATORS,
+    MutationError,
+    change_expression,
+    loosen,
+    other_default,
+    other_fk_action,
+    removable_label,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+CONTRACT = contract.load(REPO / "sql" / "healthcare_mgmt" / "contract.yml")
+
+
+def test_catalogue_has_the_promised_operators():
+    assert set(OPERATORS) >= {"drop_fk", "change_fk_action", "drop_check", "loosen_check", "add_enum_label",
+                              "remove_enum_label", "change_generated", "drop_not_null", "drop_unique",
+                              "change_default"}
+
+
+def test_cli_help_names_every_operator(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["mutate", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    listed = help_text.split("run only this operator (repeatable):", 1)[1].split(" --all", 1)[0]
+    assert set(re.findall(r"[a-z]+(?:_[a-z]+)+", listed)) == set(OPERATORS)
+
+
+def test_default_plan_is_the_first_target_of_each_operator_in_contract_order():
+    pairs = plan(CONTRACT, [], every_target=False)
+    assert [(op.name, t.key) for op, t in pairs] == [
+        ("drop_fk", "appointments.cancelled_by->users.id"),
+        ("change_fk_action", "appointments.cancelled_by->users.id"),
+        ("drop_check", "vitals:check(pain_scale >= 0 AND pain_scale <= 10)"),
+        ("loosen_check", "vitals:check(pain_scale >= 0 AND pain_scale <= 10)"),
+        ("add_enum_label", "appointments.appointment_type"),
+        ("remove_enum_label", "appointments.appointment_type"),
+        ("change_generated", "billing.amount_due"),
+        ("drop_not_null", "appointments.patient_id"),
+        ("drop_unique", "billing:unique(invoice_number)"),
+        ("change_default", "appointments.duration_minutes"),
+    ]
+    assert plan(CONTRACT, ["drop_check"], every_target=False)[0][1].subject == ("pain_scale",)
+
+
+def test_all_takes_every_target_and_skips_what_cannot_be_mutated():
+    pairs = plan(CONTRACT, ["drop_not_null", "drop_unique"], every_target=True)
+    keys = {t.key for _, t in pairs}
+    assert "appointments.patient_id" in keys and "insurance:unique(patient_id,coverage_type)" in keys
+    assert not any(k.endswith(".id") for k in keys)  # primary-key columns cannot lose NOT NULL
+
+
+@pytest.mark.parametrize(("expression", "want"), [
+    ("pain_scale >= 0 AND pain_scale <= 10", "pain_scale >= 0 AND pain_scale <= 11"),
+    ("x >= 0", "x >= -1"),
+    ("10 > x", "11 > x"),
+    ("x < 2.5", "x < 3.5"),
+    ("x > -5", "x > -6"),
+    ("s IN ('a', 'b')", "s IN ('a', 'b', 'dbi_mutant')"),
+])
+def test_loosen_widens_one_bound_preferring_the_upper_one(expression, want):
+    assert loosen(expression)[0] == want
+
+
+@pytest.mark.parametrize("expression", ["a <> b", "length(s) = 3", "NOT s IN ('a')", "a IS NOT NULL"])
+def test_loosen_leaves_what_has_no_bound(expression):
+    assert loosen(expression) is None
+
+
+@pytest.mark.parametrize(("expression", "numeric", "want"), [
+    ("amount_charged - amount_paid", True, "amount_charged + amount_paid"),
+    ("a * (b + c)", True, "a / (b + c)"),
+    ("a + b * c", True, "a - b * c"),
+    ("coalesce(a, 0)", True, "(coalesce(a, 0)) + 1"),
+    ("lower(s)", False, None),
+])
+def test_change_expression_swaps_the_outermost_operator(expression, numeric, want):
+    assert change_expression(expression, numeric=numeric) == want
+
+
+@pytest.mark.parametrize(("column", "want"), [
+    (Column("n", "integer", True, "30"), "31"),
+    (Column("d", "decimal(10,2)", True, "0.00"), "1.00"),
+    (Column("b", "boolean", True, "false"), "true"),
+    (Column("e", "enum", False, "'low'", enum=("low", "medium")), "'medium'"),
+    (Column("e", "enum", False, "'medium'", enum=("low", "medium")), "'low'"),
+    (Column("s", "varchar(50)", True, "'USA'"), "'USAx'"),
+    (Column("s", "varchar(3)", True, "'USA'"), "'USx'"),
+    (Column("t", "timestamp", True, "CURRENT_TIMESTAMP"), "'2001-02-03 04:05:06'"),
+    (Column("i", "integer", False, "autoincrement"), None),
+    (Column("j", "json", True, "(json_array())"), None),
+])
+def test_other_default_is_different_and_valid(column, want):
+    assert other_default(column) == want
+
+
+def test_fk_action_change_respects_nullability():
+    table = Table("t", {"a": Column("a", "integer", True), "b": Column("b", "integer", False)})
+    assert other_fk_action(ForeignKey(("a",), "p", ("id",), "CASCADE"), table) == "SET NULL"
+    assert other_fk_action(ForeignKey(("b",), "p", ("id",), "CASCADE"), table) == "RESTRICT"
+    assert other_fk_action(ForeignKey(("a",), "p", ("id",), "SET NULL"), table) == "CASCADE"
+    assert other_fk_action(ForeignKey(("b",), "p", ("id",), "NO ACTION"), table) == "CASCADE"
+
+
+def test_removed_label_is_never_the_default():
+    assert removable_label(Column("e", "enum", True, "'c'", enum=("a", "b", "c"))) == "b"
+    assert removable_label(Column("e", "enum", False, "'a'", enum=("a",))) is None
+
+
+@pytest.mark.parametrize(("column", "want"), [
+    (Column("a", "decimal(10,2)", False), "`a` DECIMAL(10,2) NOT NULL"),
+    (Column("a", "varchar(36)", True, "'x'"), "`a` VARCHAR(36) NULL DEFAULT 'x'"),
+    (Column("a", "boolean", True, "true"), "`a` TINYINT(1) NULL DEFAULT TRUE"),
+    (Column("a", "integer", False, "autoincrement"), "`a` INT NOT NULL AUTO_INCREMENT"),
+    (Column("a", "enum", False, "'it''s'", enum=("it's", "b")), "`a` ENUM('it''s', 'b') NOT NULL DEFAULT 'it''s'"),
+    (Column("a", "timestamp", True, "CURRENT_TIMESTAMP", on_update="CURRENT_TIMESTAMP"),
+     "`a` TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"),
+    (Column("a", "decimal(10,2)", True, generated="x - y"),
+     "`a` DECIMAL(10,2) GENERATED ALWAYS AS (x - y) STORED NULL"),
+    (Column("a", "text", True), "`a` TEXT NULL"),
+    (Column("a", "json", True), "`a` JSON NULL"),
+    (Column("a", "datetime", False), "`a` DATETIME NOT NULL"),
+])
+def test_mysql_column_definition_maps_neutral_types_back(column, want):
+    assert column_definition(column) == want
+
+
+def test_every_contract_column_type_has_a_mysql_spelling():
+    for table in CONTRACT.tables.values():
+        for col in table.columns.values():
+            column_type(col)  # raises MutationError when a type cannot be restated
+
+
+def test_unknown_neutral_type_is_one_line_error():
+    with pytest.raises(MutationError, match="neutral type 'binary'"):
+        column_type(Column("blob", "binary", True))
+
+
+def test_explanations_need_every_field(tmp_path):
+    path = tmp_path / "mutants.yml"
+    path.write_text("equivalent:\n- {operator: drop_fk, engine: mysql, target: t.a->p.id}\n")
+    with pytest.raises(MutationError, match=r"entry 1: missing why"):
+        load_explanations(path)
+    path.write_text("equivalent:\n- {operator: drop_fks, engine: mysql, target: x, why: y}\n")
+    with pytest.raises(MutationError, match="did you mean drop_fk"):
+        load_explanations(path)
+    path.write_text("equivalent: [\n")
+    with pytest.raises(MutationError, match=r"mutants.yml:\d+: not valid YAML"):
+        load_explanations(path)
+    path.write_text("equivalent:\n- {operator: drop_fk, engine: [mysql, postgres], target: x, why: because}\n")
+    assert load_explanations(path)[0].engines == ("mysql", "postgres")
+    assert load_explanations(tmp_path / "absent.yml") == []
+
+
+def test_the_shipped_explanations_file_is_valid():
+    load_explanations(REPO / "sql" / "healthcare_mgmt" / "mutants.yml")
+
+
+def _run(code, first=None, ran=10):
+    return GateRun(code, first, ran, Path("/nonexistent/gate.log"), 1.0)
+
+
+def test_judge_tells_killed_survived_and_broken_mutants_apart(tmp_path):
+    mutant = Mutant("drop_fk", "mysql", "t.a->p.id", "drop FOREIGN KEY t_ibfk_1", ["ALTER TABLE t ..."])
+    path = tmp_path / "packs" / "p" / "mysql" / "99_mutation.sql"
+    killed = judge(mutant, _run(1, {"nodeid": "gate/test_x.py::test_fk[mysql-t]", "phase": "call",
+                                    "line": "t.a ON DELETE"}), path, [])
+    assert (killed.verdict, killed.detail, killed.line) == ("killed", "gate/test_x.py::test_fk[mysql-t]",
+                                                            "t.a ON DELETE")
+    assert judge(mutant, _run(0), path, []).verdict == "survived"
+    assert judge(mutant, _run(5, ran=0), path, []).detail == "the gate selected no tests"
+    not_applied = judge(mutant, _run(1, {"nodeid": "x", "phase": "setup",
+                                         "line": f"pack p: {path}:3: `ALTER`: mysql said ERROR 1091"}), path, [])
+    assert not_applied.verdict == "error" and "did not apply" in not_applied.detail
+    assert judge(mutant, _run(None), path, []).verdict == "error"
+    assert judge(mutant, _run(3), path, []).verdict == "error"

@@ -1,0 +1,156 @@
+"""config.resolve: one frozen Config from flags, environment and ini keys, and its one-line errors."""
+
+from pathlib import Path
+
+import pytest
+
+from dbintegrity.config import ENGINES, OPTIONS, env_lookup, resolve
+from dbintegrity.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def by_name(values):
+    """A lookup answering from ``{option name: value}``, like a flag or ini source."""
+    return lambda opt: values.get(opt.name)
+
+
+def env(values):
+    """The environment lookup, fed ``{option name: value}`` under each option's variable name."""
+    by_opt = {o.name: o for o in OPTIONS}
+    return env_lookup({by_opt[name].env: value for name, value in values.items()})
+
+
+@pytest.mark.parametrize(
+    ("flag", "environ", "ini", "want"),
+    [
+        ({"provider": "docker"}, {"provider": "local"}, {"provider": "url"}, "docker"),
+        ({}, {"provider": "local"}, {"provider": "docker"}, "local"),
+        ({}, {}, {"provider": "docker"}, "docker"),
+        ({}, {}, {}, "auto"),
+        ({"provider": "  "}, {"provider": "local"}, {}, "local"),  # a blank value does not hide the next source
+    ],
+    ids=["flag-wins", "env-beats-ini", "ini-beats-default", "default", "blank-flag-falls-through"],
+)
+def test_provider_precedence(tmp_path, flag, environ, ini, want):
+    cfg = resolve([by_name(flag), env(environ), by_name(ini)], base=tmp_path)
+    assert cfg.provider == want
+
+
+def test_precedence_holds_for_every_string_option(tmp_path):
+    cfg = resolve([by_name({"mysql_image": "mysql:9.7"}), env({"mysql_image": "mysql:8.0",
+                                                               "postgres_image": "postgres:16"}),
+                   by_name({"postgres_image": "postgres:15", "pack": "a,b"})], base=tmp_path)
+    assert (cfg.mysql_image, cfg.postgres_image, cfg.packs) == ("mysql:9.7", "postgres:16", ("a", "b"))
+
+
+def test_defaults(tmp_path):
+    cfg = resolve([], base=tmp_path)
+    assert cfg.provider == "auto"
+    assert cfg.engines == ENGINES
+    assert cfg.packs_dir == tmp_path / "sql"
+    assert cfg.packs == ()
+    assert (cfg.mysql_image, cfg.postgres_image) == ("mysql:8.4", "postgres:17")
+    assert cfg.urls == {}
+    assert cfg.postgres_bin is None
+    assert cfg.workdir is None
+
+
+def test_provider_value_is_case_insensitive(tmp_path):
+    assert resolve([by_name({"provider": " Docker "})], base=tmp_path).provider == "docker"
+
+
+def test_invalid_provider_is_one_line_naming_flag_env_and_ini(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        resolve([by_name({"provider": "kubernetes"})], base=tmp_path)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert "'kubernetes'" in msg
+    assert "auto, docker, local, url" in msg
+    assert "--provider / DBINTEGRITY_PROVIDER / ini dbintegrity_provider" in msg
+
+
+def test_unknown_engine_is_one_line_naming_flag_env_and_ini(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        resolve([by_name({"engines": "mysql,sqlite"})], base=tmp_path)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert msg.startswith("engines sqlite not known; choose from mysql,postgres")
+    assert "--engines / DBINTEGRITY_ENGINES / ini dbintegrity_engines" in msg
+
+
+def test_only_commas_is_no_engines(tmp_path):
+    with pytest.raises(ConfigError, match=r"engines \(none\) not known"):
+        resolve([by_name({"engines": " , ,"})], base=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [("mysql", ("mysql",)), (" Postgres ", ("postgres",)), ("POSTGRES, mysql", ("postgres", "mysql")),
+     ("mysql,,postgres,", ("mysql", "postgres"))],
+)
+def test_engines_parsing(tmp_path, raw, want):
+    assert resolve([by_name({"engines": raw})], base=tmp_path).engines == want
+
+
+@pytest.mark.parametrize(
+    ("engines", "urls", "missing_flag", "missing_env"),
+    [
+        ("mysql,postgres", {}, "--mysql-url", "DBINTEGRITY_MYSQL_URL"),
+        ("mysql,postgres", {"mysql_url": "mysql://root@h"}, "--postgres-url", "DBINTEGRITY_POSTGRES_URL"),
+        ("postgres", {"mysql_url": "mysql://root@h"}, "--postgres-url", "DBINTEGRITY_POSTGRES_URL"),
+    ],
+)
+def test_url_provider_without_url_names_missing_flag(tmp_path, engines, urls, missing_flag, missing_env):
+    with pytest.raises(ConfigError) as info:
+        resolve([by_name({"provider": "url", "engines": engines, **urls})], base=tmp_path)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert f"set {missing_flag} or {missing_env}" in msg
+
+
+def test_url_provider_with_urls_for_selected_engines(tmp_path):
+    cfg = resolve([by_name({"provider": "url", "engines": "postgres",
+                            "postgres_url": "postgresql://p@h/db"})], base=tmp_path)
+    assert cfg.url_for("postgres") == "postgresql://p@h/db"
+    assert cfg.url_for("mysql") is None
+
+
+def test_packs_dir_is_relative_to_base(tmp_path):
+    assert resolve([by_name({"packs": "my/packs"})], base=tmp_path).packs_dir == tmp_path / "my" / "packs"
+
+
+def test_absolute_paths_are_kept(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    cfg = resolve([by_name({"packs": str(elsewhere), "workdir": str(elsewhere / "w"),
+                            "postgres_bin": "pg/bin"})], base=tmp_path / "project")
+    assert cfg.packs_dir == elsewhere
+    assert cfg.workdir == elsewhere / "w"
+    assert cfg.postgres_bin == tmp_path / "project" / "pg" / "bin"
+
+
+def test_config_is_frozen(tmp_path):
+    cfg = resolve([], base=tmp_path)
+    with pytest.raises(AttributeError):
+        cfg.provider = "docker"
+
+
+def test_every_option_has_three_distinct_spellings():
+    for opt in OPTIONS:
+        assert opt.flag.startswith("--"), opt
+        assert opt.env.startswith("DBINTEGRITY_"), opt
+        assert opt.env == "DBINTEGRITY_" + opt.name.upper(), opt
+        assert opt.flag == "--" + opt.name.replace("_", "-"), opt
+        assert opt.help.strip(), opt
+    for spelling in ("name", "flag", "env", "ini"):
+        values = [getattr(o, spelling) for o in OPTIONS]
+        assert len(set(values)) == len(values), f"duplicate {spelling}: {values}"
+
+
+def test_readme_mentions_every_option():
+    readme = REPO / "README.md"
+    if not readme.is_file():
+        pytest.skip(f"{readme} does not exist yet")
+    text = readme.read_text(encoding="utf-8")
+    missing = [s for o in OPTIONS for s in (o.flag, o.env) if s not in text]
+    assert missing == [], f"README.md does not mention {missing}"
