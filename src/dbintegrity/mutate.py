@@ -8,10 +8,8 @@ the *unmutated* contract; the first failing test kills it.  A mutant no test fai
 gate has a hole, or the mutant does not change behaviour, which ``sql/<pack>/mutants.yml`` must say in a
 sentence (format in :func:`load_explanations`).
 
-Why a subprocess per mutant rather than ``pytest.main`` in-process: pytest does not support repeated
-in-process sessions cleanly (module caching, plugin state), and a crash in one mutant's run must not take
-the report down.  Servers are not paid for per mutant: one :class:`~dbintegrity.runtime.Runtime` starts one
-server per engine, and every child reaches it through the ``url`` provider.
+Servers are not paid for per mutant: one :class:`~dbintegrity.runtime.Runtime` starts one server per
+engine, and every gate run is a child process that reaches it (:mod:`dbintegrity.gate_process`).
 
 The operators and their targets are in :mod:`dbintegrity.mutators`; the dialect-specific DDL lives in
 ``engines/<engine>/mutations.py``; nothing here asks which engine it is talking to.
@@ -20,32 +18,25 @@ The operators and their targets are in :mod:`dbintegrity.mutators`; the dialect-
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
-import json
-import os
-import re
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import yaml
 
 from dbintegrity import contract, procs
 from dbintegrity.config import Config
-from dbintegrity.engines.base import Server
 from dbintegrity.errors import DbIntegrityError
+from dbintegrity.gate_process import Gate, GateRun, Job, server_url
 from dbintegrity.model import Schema
 from dbintegrity.mutators import OPERATORS, MutationError, Operator, Target, dialect_mutations
 from dbintegrity.runtime import Runtime
@@ -129,171 +120,6 @@ def _explained(m: Mutant, explanations: list[Explanation]) -> Explanation | None
 def _did_you_mean(name: str, choices: Sequence[str] | dict[str, Any]) -> str:
     close = difflib.get_close_matches(str(name), list(choices), n=1)
     return f"; did you mean {close[0]}?" if close else f"; known: {', '.join(choices)}"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Running the gate in a child pytest process
-# ---------------------------------------------------------------------------------------------------
-class ChildReport:
-    """pytest plugin for the child: puts the tests about the target first, and records the first failure.
-
-    Ordering only changes how soon a mutant dies, never whether it does: the same tests run, and with
-    ``-x`` the run stops at the first failure, so the tests that name the mutated table and columns
-    (structure items, probes of that column) go first, each tier in the gate's own order.
-    """
-
-    def __init__(self, path: Path, focus: Sequence[str]) -> None:
-        self.path = path
-        self.focus = list(focus)
-        self.first: dict[str, str] | None = None
-        self.ran = 0
-
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        if not self.focus:
-            return
-        table, subject = self.focus[0], set(self.focus[1:])
-
-        def tier(item: pytest.Item) -> int:
-            words = set(re.findall(r"\w+", item.nodeid.partition("[")[2]))
-            return 2 if table not in words else (0 if words & subject else 1)
-
-        items.sort(key=tier)
-
-    def _record(self, nodeid: str, phase: str, longrepr: Any) -> None:
-        if self.first is None:
-            crash = getattr(longrepr, "reprcrash", None)
-            text = crash.message if crash is not None else str(longrepr)
-            line = next((s.strip() for s in text.splitlines() if s.strip()), "(no message)")
-            # "dbintegrity.probe.ProbeFailure: ..." -> "ProbeFailure: ..."; pytest.fail's "Failed: " goes.
-            line = re.sub(r"^(?:[A-Za-z_]\w*\.)+(?=\w+: )", "", line).removeprefix("Failed: ")
-            self.first = {"nodeid": nodeid, "phase": phase, "line": line}
-
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self._record(report.nodeid, "collect", report.longrepr)
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call":
-            self.ran += 1
-        if report.failed:
-            self._record(report.nodeid, report.when, report.longrepr)
-
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.path.write_text(json.dumps({"first": self.first, "ran": self.ran}), encoding="utf-8")
-
-
-def gate_child() -> None:
-    """Entry point of the child process: ``python -c ... <result.json> <focus as JSON> <pytest args...>``."""
-    plugin = ChildReport(Path(sys.argv[1]), json.loads(sys.argv[2]))
-    raise SystemExit(int(pytest.main(sys.argv[3:], plugins=[plugin])))
-
-
-_CHILD = "from dbintegrity.mutate import gate_child; gate_child()"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One gate run: the pack in ``packs_dir`` on the server at ``url``."""
-
-    engine: str
-    url: str
-    packs_dir: Path
-    pack: str
-    workdir: Path
-    focus: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class GateRun:
-    code: int | None
-    """pytest's exit status; None when the run timed out or was cancelled."""
-    first: dict[str, str] | None
-    ran: int
-    log: Path
-    seconds: float
-
-    def log_tail(self, n: int = 3) -> str:
-        try:
-            lines = [s for s in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if s.strip()]
-        except OSError:
-            return "(no log)"
-        return " | ".join(lines[-n:]) or "(empty log)"
-
-
-def server_url(server: Server) -> str:
-    """The ``url`` provider's address of a server we started, so a child can reach it."""
-    auth = quote(server.user, safe="") + (f":{quote(server.password, safe='')}" if server.password else "")
-    return f"{server.engine}://{auth}@{server.host}:{server.port}/{server.admin_database or ''}"
-
-
-class Gate:
-    """Runs the gate (``check.gate_args`` plus ``-x``) in child processes, ``jobs`` at a time."""
-
-    def __init__(self, cfg: Config, *, timeout_s: float, extra: Sequence[str], jobs: int = 1) -> None:
-        self.cfg = cfg
-        self.timeout_s = timeout_s
-        self.extra = list(extra)
-        self.jobs = max(1, jobs)
-        self._running: set[subprocess.Popen[bytes]] = set()
-        self._lock = threading.Lock()
-        self._stopping = False
-
-    def argv(self, job: Job) -> list[str]:
-        from dbintegrity.check import gate_args  # the gate's own command line: one source of truth
-
-        child_cfg = dataclasses.replace(self.cfg, provider="url", engines=(job.engine,), packs_dir=job.packs_dir,
-                                        packs=(job.pack,), urls={job.engine: job.url})
-        return [sys.executable, "-c", _CHILD, str(job.workdir / "result.json"), json.dumps(list(job.focus)),
-                *gate_args(child_cfg, [job.pack]), "-x", "-q", "--no-header", "-p", "no:warnings", *self.extra]
-
-    def run(self, job: Job) -> GateRun:
-        """One gate run, start to end (thread-safe)."""
-        # The child's settings are all on its command line; the caller's DBINTEGRITY_* must not add to them.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DBINTEGRITY_")}
-        # Derandomised examples: a mutant's verdict must not depend on the luck of one run.
-        env.setdefault("HYPOTHESIS_PROFILE", "ci")
-        log = job.workdir / "gate.log"
-        started = time.perf_counter()
-        with self._lock, open(log, "ab") as out:
-            if self._stopping:
-                return GateRun(None, None, 0, log, 0.0)
-            # Its own process group, so Ctrl-C reaches only us and we stop children in order.  Not
-            # procs.spawn: its preexec_fn is unsafe with threads, and the child owns no server anyway.
-            proc = subprocess.Popen(self.argv(job), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=env, cwd=Path.cwd(), process_group=0)
-            self._running.add(proc)
-        try:
-            code: int | None = proc.wait(timeout=self.timeout_s)
-        except subprocess.TimeoutExpired:
-            code = None
-        finally:
-            procs.stop(proc)  # no-op when it has ended; else SIGTERM lets the child drop its databases
-            with self._lock:
-                self._running.discard(proc)
-        data: dict[str, Any] = {}
-        with contextlib.suppress(OSError, ValueError):
-            data = json.loads((job.workdir / "result.json").read_text(encoding="utf-8"))
-        return GateRun(code, data.get("first"), int(data.get("ran", 0)), log, time.perf_counter() - started)
-
-    def run_all(self, jobs: Sequence[Job]) -> Iterator[tuple[int, GateRun]]:
-        """``(index, result)`` of each job as it finishes; on Ctrl-C every running child is stopped."""
-        if self.jobs == 1:
-            for i, job in enumerate(jobs):
-                yield i, self.run(job)
-            return
-        pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="dbi-mutant")
-        try:
-            futures = {pool.submit(self.run, job): i for i, job in enumerate(jobs)}
-            for done in as_completed(futures):
-                yield futures[done], done.result()
-        finally:
-            with self._lock:
-                self._stopping = True
-                running = list(self._running)
-            for proc in running:  # only when interrupted: normally nothing runs any more
-                procs.stop(proc)
-            pool.shutdown(wait=True, cancel_futures=True)
-            self._stopping = False
 
 
 # ---------------------------------------------------------------------------------------------------

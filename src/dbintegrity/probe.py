@@ -74,7 +74,6 @@ class ProbeSession:
     def run(self, sql: str, params: Sequence[Any] = ()) -> Outcome:
         """Execute one statement; a rejection is an Outcome, never an exception."""
         self.log.append(self.render(sql, params) + ";")
-        self.statements += 1
         if self._savepoints:
             self._raw("SAVEPOINT dbi_stmt")
         try:
@@ -180,6 +179,7 @@ class ProbeSession:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
+        self.statements += 1  # every database round trip goes through here: the throughput figure
         cur = self.conn.cursor()
         try:
             yield cur

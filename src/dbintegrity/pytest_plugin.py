@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -227,10 +228,11 @@ def dbi_probe(dbi_runtime: Runtime, engine: str, pack: str) -> Generator[Any, No
     """A :class:`~dbintegrity.probe.ProbeSession` on a private copy of ``pack``, rolled back afterwards."""
     with one_line_errors():
         session = dbi_runtime.probe_session(engine, pack)
+    started = time.perf_counter()
     try:
         yield session
     finally:
-        dbi_runtime.count_statements(engine, session.statements)
+        dbi_runtime.count_statements(engine, session.statements, time.perf_counter() - started)
         with contextlib.suppress(Exception):  # a dead engine is reported by the test, not by teardown
             session.close()
 
@@ -267,9 +269,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Servers used, load times and probe throughput: the figures the benchmarks read."""
     runtime = config.stash.get(RUNTIME_KEY, None)
     if runtime is None or not runtime.timings:
         return
     terminalreporter.section("dbintegrity")
+    for engine, label in sorted(runtime.labels.items()):
+        terminalreporter.write_line(f"{engine}: {label}")
     for key, value in sorted(runtime.timings.items()):
         terminalreporter.write_line(f"{key}: {value:.2f}")
+    for engine, n in sorted(runtime.statements.items()):
+        seconds = runtime.probe_seconds.get(engine, 0.0)
+        rate = f", {n / seconds:.0f} statements/s" if seconds else ""
+        terminalreporter.write_line(f"{engine}_probe_statements: {n} in {seconds:.1f} s of probes{rate}")

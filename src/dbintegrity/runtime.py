@@ -53,6 +53,8 @@ class Runtime:
         self._contracts: dict[str, Schema] = {}
         self._probe_dbs: dict[tuple[str, str], str] = {}
         self.statements: dict[str, int] = {}
+        self.probe_seconds: dict[str, float] = {}
+        self.labels: dict[str, str] = {}
         self.timings: dict[str, float] = {}
         procs.sweep_stale_dirs(cfg.workdir)
         atexit.register(self.close)
@@ -94,6 +96,7 @@ class Runtime:
                 self._failed[engine] = err
                 raise err from exc
             self.timings[f"{engine}_ready_s"] = time.perf_counter() - started
+            self.labels[engine] = server.label
             self.log(f"{engine}: {server.label} ready in {self.timings[f'{engine}_ready_s']:.2f} s")
         else:
             server.check_alive()
@@ -202,8 +205,10 @@ class Runtime:
         conn = self.connect(engine, database, autocommit=False)
         return ProbeSession(self.engine(engine), conn, self.contract(pack))
 
-    def count_statements(self, engine: str, n: int) -> None:
+    def count_statements(self, engine: str, n: int, seconds: float = 0.0) -> None:
+        """Probe throughput bookkeeping (database round trips and the time spent in probes)."""
         self.statements[engine] = self.statements.get(engine, 0) + n
+        self.probe_seconds[engine] = self.probe_seconds.get(engine, 0.0) + seconds
 
     # -- clean-up --------------------------------------------------------------------------------
     def close(self) -> None:

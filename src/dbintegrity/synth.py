@@ -137,7 +137,7 @@ class PlanBuilder:
             if any(c in overrides or c in skip for c in fk.columns):
                 continue
             self._parent_for(table, fk, row, fresh_parents, depth, (*trail, table_name))
-        uniques = {c for u in table.uniques for c in u} | set(table.primary_key)
+        uniques = unique_carriers(table)
         for col in table.columns.values():
             if col.name in skip or col.name in row:
                 continue
@@ -189,6 +189,23 @@ class PlanBuilder:
         if col.nullable and col.default is None and self.rng.random() < 0.15:
             return None
         return random_value(col, self.rng, boundaries_for(table, col.name))
+
+
+def unique_carriers(table: Table) -> set[str]:
+    """Columns that get a never-repeated value so that every UNIQUE key (and the PK) is unique.
+
+    One column per key is enough.  A key that contains a foreign key is already unique through its fresh
+    parent; otherwise the first column whose type can carry unique values is chosen (not an ENUM or a
+    boolean, which have too few values).
+    """
+    fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
+    out: set[str] = set()
+    for key in [*table.uniques, table.primary_key]:
+        if not key or (len(key) > 1 and any(c in fk_cols for c in key)):
+            continue
+        carrier = next((c for c in key if table.columns[c].family not in ("enum", "set", "boolean")), key[0])
+        out.add(carrier)
+    return out
 
 
 def fits(col: Column, value: Any) -> bool:

@@ -13,8 +13,9 @@ import pytest
 
 from dbintegrity import cli, contract
 from dbintegrity.engines.mysql.mutations import column_definition, column_type
+from dbintegrity.gate_process import GateRun
 from dbintegrity.model import Column, ForeignKey, Table
-from dbintegrity.mutate import GateRun, Mutant, judge, load_explanations, plan
+from dbintegrity.mutate import Mutant, judge, load_explanations, plan
 from dbintegrity.mutators import (
     OPERATORS,
     MutationError,
@@ -63,7 +64,8 @@ def test_default_plan_is_the_first_target_of_each_operator_in_contract_order():
 def test_all_takes_every_target_and_skips_what_cannot_be_mutated():
     pairs = plan(CONTRACT, ["drop_not_null", "drop_unique"], every_target=True)
     keys = {t.key for _, t in pairs}
-    assert "appointments.patient_id" in keys and "insurance:unique(patient_id,coverage_type)" in keys
+    assert "appointments.patient_id" in keys
+    assert "insurance:unique(patient_id,coverage_type)" in keys
     assert not any(k.endswith(".id") for k in keys)  # primary-key columns cannot lose NOT NULL
 
 
@@ -188,6 +190,7 @@ def test_judge_tells_killed_survived_and_broken_mutants_apart(tmp_path):
     assert judge(mutant, _run(5, ran=0), path, []).detail == "the gate selected no tests"
     not_applied = judge(mutant, _run(1, {"nodeid": "x", "phase": "setup",
                                          "line": f"pack p: {path}:3: `ALTER`: mysql said ERROR 1091"}), path, [])
-    assert not_applied.verdict == "error" and "did not apply" in not_applied.detail
+    assert not_applied.verdict == "error"
+    assert "did not apply" in not_applied.detail
     assert judge(mutant, _run(None), path, []).verdict == "error"
     assert judge(mutant, _run(3), path, []).verdict == "error"

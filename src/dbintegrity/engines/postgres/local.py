@@ -10,6 +10,7 @@ import os
 import pwd
 import re
 import shutil
+import tempfile
 import subprocess
 from pathlib import Path
 
@@ -87,7 +88,10 @@ def start(cfg: Config, cache: Path) -> Server:
     bindir = find_bindir(cfg)
     user = server_user()
     ver = version(bindir)
-    template = ensure_template(cache, f"postgres-{ver}-{bindir.as_posix()}",
+    # The cluster template lives in the system temp dir, not beside the project: the postgres user must
+    # be able to read it, and a project under /root (mode 0700) is out of its reach.
+    shared = Path(tempfile.gettempdir()) / f"dbintegrity-cache-{os.geteuid()}"
+    template = ensure_template(shared, f"postgres-{ver}-{bindir.as_posix()}",
                                lambda d: _build_template(bindir, user, d))
     work = procs.scratch_dir(cfg.workdir, "postgres", owner=user)
     try:
