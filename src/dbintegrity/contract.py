@@ -8,6 +8,7 @@ column, key, index, FK and CHECK, so that every rule becomes its own pytest item
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ KINDS = ("table", "column", "primary_key", "unique", "index", "foreign_key", "ch
          "undeclared")
 
 
-_COLUMN_KINDS = {
+_COLUMN_KINDS: dict[str, Callable[[Column], bool]] = {
     # Probe kinds that pick columns by what the contract says about them.
     "enum": lambda c: c.enum is not None and c.family == "enum",
     "generated": lambda c: c.generated is not None,
@@ -163,9 +164,9 @@ def check_item(item: Item, live: Schema, engine: str) -> list[str]:
     if item.kind == "foreign_key":
         return _fk_diff(item.table, item.expected, table.fk_for(item.expected.columns), engine)
     if item.kind == "check":
-        have = [c.expression for c in table.checks]
-        return [] if item.key in have else [
-            f"{item.table} CHECK ({item.key}): contract has it, {engine} has {have or 'no CHECK'}"]
+        checks = [c.expression for c in table.checks]
+        return [] if item.key in checks else [
+            f"{item.table} CHECK ({item.key}): contract has it, {engine} has {checks or 'no CHECK'}"]
     if item.kind == "trigger":
         have_tr = next((tr for tr in table.triggers if tr.name == item.key), None)
         if have_tr is None:

@@ -161,8 +161,9 @@ def build_mutants(runtime: Runtime, engine: str, pack: str, schema: Schema,
                   pairs: Sequence[tuple[Operator, Target]]) -> Iterator[Mutant | Outcome]:
     """Each (operator, target) as a Mutant of ``pack`` on ``engine``, or an error Outcome if it cannot be built."""
     live = runtime.live_schema(engine, pack)
+    eng = runtime.engine(engine)
     catalog = _TemplateCatalog(runtime, engine, pack)
-    dialect = dialect_mutations(type(runtime.engine(engine)).__module__, catalog)
+    dialect = dialect_mutations(type(eng).__module__, catalog)
     try:
         for op, target in pairs:
             try:
@@ -174,6 +175,9 @@ def build_mutants(runtime: Runtime, engine: str, pack: str, schema: Schema,
                              (target.table, *target.subject))
             except DbIntegrityError as exc:
                 yield Outcome(Mutant(op.name, engine, target.key, "", []), "error", str(exc))
+            except eng.driver_errors as exc:  # a catalog query the unmutated pack cannot answer
+                yield Outcome(Mutant(op.name, engine, target.key, "", []), "error",
+                              f"{target.key}: reading the catalog failed: {eng.error_message(exc)}")
     finally:
         catalog.close()
 
@@ -197,8 +201,8 @@ def judge(mutant: Mutant, run: GateRun, mutation_file: Path, explanations: list[
     """Killed / survived / explained / error, from the child's exit status and first failure."""
     first = run.first
     if run.code is None:
-        return Outcome(mutant, "error", f"the gate did not finish within the timeout; log: {run.log_tail()}",
-                       seconds=run.seconds)
+        return Outcome(mutant, "error", f"the gate run was stopped after {run.seconds:.0f} s (--timeout); "
+                       f"log: {run.log_tail()}", seconds=run.seconds)
     if run.code == pytest.ExitCode.TESTS_FAILED and first is not None:
         if str(mutation_file) in first["line"]:
             return Outcome(mutant, "error", f"the mutation did not apply: {first['line']}", seconds=run.seconds)
@@ -333,7 +337,7 @@ def _baselines(gate: Gate, urls: dict[str, str], *, packs_dir: Path, pack: str, 
         jobs.append(Job(engine, url, packs_dir, pack, scratch / f"baseline-{engine}"))
     for i, run in gate.run_all(jobs):
         engine = jobs[i].engine
-        print(f"baseline {engine}: {run.ran} gate tests passed in {run.seconds:.1f} s"
+        print(f"baseline {engine}: {run.ran} gate tests ran, none failed, in {run.seconds:.1f} s"
               if run.code == pytest.ExitCode.OK else f"baseline {engine}: failed", file=sys.stderr)
         if run.code == pytest.ExitCode.OK and run.ran:
             continue

@@ -98,7 +98,7 @@ def remove_dir(path: Path) -> None:
 def sweep_stale_dirs(base: Path | None) -> list[Path]:
     """Remove scratch dirs whose owning process is gone (left by a run that was SIGKILLed)."""
     root = Path(base) if base else Path(tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
     for entry in root.glob(f"{PREFIX}*-*"):

@@ -36,14 +36,17 @@ def normalize(expression: str, dialect: str) -> str:
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren) and _redundant(node):
-        return node.this
+        inner: exp.Expression = node.this
+        return inner
     if isinstance(node, exp.Between):  # parenthesised so NOT x BETWEEN ... keeps its meaning
         return exp.Paren(this=exp.and_(exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
                                        exp.LTE(this=node.this.copy(), expression=node.args["high"].copy())))
     if isinstance(node, exp.Cast) and isinstance(node.this, (exp.Literal, exp.Column, exp.Array)):
-        return node.this
+        operand: exp.Expression = node.this
+        return operand
     if isinstance(node, exp.Introducer):  # MySQL charset introducers: _utf8mb4'a'
-        return node.expression
+        literal: exp.Expression = node.expression
+        return literal
     if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
         inner = node.expression.this
         inner = inner.this if isinstance(inner, (exp.Paren, exp.Cast)) else inner

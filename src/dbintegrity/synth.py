@@ -393,16 +393,16 @@ def violating_plan(draw: Draw, schema: Schema, table: str, violation: Violation)
     t = schema.tables[table]
     if violation.kind == "not_null":
         col = violation.target.split(".", 1)[1]
-        return draw(valid_plan(schema, table, {col: None}))
+        return _as_plan(draw(valid_plan(schema, table, {col: None})))
     if violation.kind == "invalid_value":
         col = violation.target.split(".", 1)[1]
-        return draw(valid_plan(schema, table, {col: "zz_not_a_label"}))
+        return _as_plan(draw(valid_plan(schema, table, {col: "zz_not_a_label"})))
     if violation.kind == "fk":
         cols = violation.target.split(".", 1)[1].split(",")
         fk = t.fk_for(tuple(cols))
         assert fk is not None
         values = {c: unique_value(t.columns[c]) for c in cols}
-        return draw(valid_plan(schema, table, values))
+        return _as_plan(draw(valid_plan(schema, table, values)))
     if violation.kind == "unique":
         cols = violation.target.split("(", 1)[1].rstrip(")").split(",")
         first = draw(valid_plan(schema, table, fresh_parents=True))
@@ -419,5 +419,11 @@ def violating_plan(draw: Draw, schema: Schema, table: str, violation: Violation)
         plan = draw(valid_plan(schema, table, {col: value}))
         others = [c for c in checks_of(t) if c.text != expr.text]
         assume(not expr.check_passes(plan.target.row) and all(c.check_passes(plan.target.row) for c in others))
-        return plan
+        return _as_plan(plan)
     raise ValueError(f"unknown violation kind {violation.kind}")
+
+
+def _as_plan(value: Any) -> Plan:
+    """``draw`` is untyped; the strategies drawn from here all produce plans."""
+    assert isinstance(value, Plan)
+    return value

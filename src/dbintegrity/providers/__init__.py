@@ -50,7 +50,8 @@ def start(cfg: Config, engine: str, cache: Path) -> Server:
         others = "; ".join(f"{a.provider}: {a.detail}" for a in availability(cfg, engine) if a.provider != name)
         raise EngineUnavailable(f"{engine} via the {name} provider is unavailable: {detail} (other providers: {others})")
     try:
-        return _MODULES[name].start(cfg, engine, cache)
+        server: Server = _MODULES[name].start(cfg, engine, cache)
+        return server
     except EngineUnavailable:
         raise
     except Exception as exc:

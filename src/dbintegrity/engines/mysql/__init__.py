@@ -90,7 +90,7 @@ class MySQLEngine(Engine):
             return sorted(r[0] for r in cur.fetchall() if r[0].startswith(prefix))
 
     def error_message(self, exc: BaseException) -> str:
-        args = getattr(exc, "args", ())
+        args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
         if len(args) >= 2 and isinstance(args[0], int):
             return f"ERROR {args[0]}: {' '.join(str(args[1]).split())}"  # 1064 quotes multi-line SQL
         return str(exc) or type(exc).__name__
