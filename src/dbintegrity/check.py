@@ -45,7 +45,7 @@ class _Summary:
             return
         outcome = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
         params = getattr(report, "dbi_params", {})
-        key = (str(params.get("engine", "all")), str(params.get("pack", "-")))
+        key = (str(params.get("engine") or "all"), str(params.get("pack") or "-"))
         self.counts.setdefault(key, Counter())[outcome] += 1
         kind = report.nodeid.split("::")[-1].split("[")[0].removeprefix("test_")
         self.kinds.setdefault(kind, Counter())[outcome] += 1

@@ -138,9 +138,21 @@ class ProbeSession:
         return normalise(value, "timestamp")  # type: ignore[no-any-return]
 
     def key_of(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
-        """How to find ``row`` again: its primary key, else every column it was written with."""
+        """How to find ``row`` again: its primary key, else a UNIQUE key it fills, else the values it was written with.
+
+        Of the written values, those the engine may store differently are left out when others remain:
+        ENUM and SET input (case folding, label order), inexact numbers, JSON, binary, and columns that
+        move on UPDATE.
+        """
         spec: Table = self.schema.tables[table]
-        cols = spec.primary_key or tuple(c for c in row if row[c] is not None)
+        cols = spec.primary_key
+        if not cols or any(c not in row for c in cols):  # no PK, or the engine numbers it (auto-increment)
+            cols = next((u for u in spec.uniques if all(row.get(c) is not None for c in u)), ())
+        if not cols:
+            generated = {c.name for c in spec.columns.values() if c.generated is not None}
+            written = tuple(c for c in row if row[c] is not None and c not in generated)
+            cols = tuple(c for c in written if spec.columns[c].on_update is None
+                         and spec.columns[c].family not in _NOT_FOUND_BY) or written
         return {c: row[c] for c in cols}
 
     # -- reporting -------------------------------------------------------------------------------
@@ -189,6 +201,10 @@ class ProbeSession:
     def _raw(self, sql: str) -> None:
         with self._cursor() as cur:
             cur.execute(sql)
+
+
+_NOT_FOUND_BY = frozenset({"enum", "set", "float", "double", "json", "binary"})
+"""Types whose stored value may differ from the value written, so ``=`` may not find the row again."""
 
 
 def _param(value: Any) -> Any:
