@@ -162,6 +162,26 @@ class Engine(abc.ABC):
     def quote(self, identifier: str) -> str:
         """Quote an identifier for this dialect."""
 
+    # -- where servers come from: each engine knows how to start itself -----------------------------
+    image_option: str
+    default_user: str
+    """The superuser a bare URL or a fresh container means."""
+    admin_database: str | None
+    """The database to connect to for CREATE/DROP DATABASE (PostgreSQL needs one; MySQL none)."""
+    """The config field naming this engine's Docker image (``mysql_image``...)."""
+
+    @abc.abstractmethod
+    def local_describe(self, cfg: Any) -> str:
+        """What the local provider would start (version and binaries), or raise EngineUnavailable saying why not."""
+
+    @abc.abstractmethod
+    def local_start(self, cfg: Any, cache: Any) -> Server:
+        """Start a disposable server from local binaries."""
+
+    @abc.abstractmethod
+    def container(self, image: str, password: str) -> tuple[Any, int]:
+        """A Testcontainers container for ``image`` (not started) and the port the engine listens on inside it."""
+
     @abc.abstractmethod
     def prepare_session(self, conn: Any) -> None:
         """Make sessions alike on every engine: UTC time zone, strict value checking."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
 
 from dbintegrity.config import Config
+from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 
 
@@ -34,7 +34,8 @@ def engine_answers() -> str | None:
 
 
 def image_for(cfg: Config, engine: str) -> str:
-    return cfg.mysql_image if engine == "mysql" else cfg.postgres_image
+    image: str = getattr(cfg, get_engine(engine).image_option)
+    return image
 
 
 def probe(cfg: Config, engine: str) -> tuple[bool, str]:
@@ -44,18 +45,8 @@ def probe(cfg: Config, engine: str) -> tuple[bool, str]:
 
 def start(cfg: Config, engine: str, cache: Path) -> Server:
     password = secrets.token_hex(8)
-    container: Any
-    if engine == "mysql":
-        from testcontainers.community.mysql import MySqlContainer
-
-        container = MySqlContainer(image_for(cfg, engine), username="root", password=password, dbname="mysql")
-        port = 3306
-    else:
-        from testcontainers.community.postgres import PostgresContainer
-
-        container = PostgresContainer(image_for(cfg, engine), username="postgres", password=password,
-                                      dbname="postgres")
-        port = 5432
+    eng = get_engine(engine)
+    container, port = eng.container(image_for(cfg, engine), password)
     container.start()
     host = container.get_container_host_ip()
     mapped = int(container.get_exposed_port(port))
@@ -72,7 +63,7 @@ def start(cfg: Config, engine: str, cache: Path) -> Server:
 
     return Server(
         engine=engine, provider="docker", host=host, port=mapped, user=container.username,
-        password=password, admin_database="postgres" if engine == "postgres" else None,
+        password=password, admin_database=eng.admin_database,
         description=f"container {wrapped.short_id} from {image_for(cfg, engine)}",
         liveness=liveness, stopper=container.stop,
     )

@@ -22,11 +22,12 @@ def parse(engine: str, url: str) -> Server:
                           f"in {redact(url)}")
     if not parts.hostname:
         raise ConfigError(f"{engine} URL has no host: {redact(url)}")
+    eng = get_engine(engine)
     try:
-        port = parts.port or get_engine(engine).default_port
+        port = parts.port or eng.default_port
     except ValueError as exc:  # a port that is not a number, or out of range
         raise ConfigError(f"{engine} URL has a bad port ({exc}): {redact(url)}") from None
-    admin = parts.path.lstrip("/") or ("postgres" if engine == "postgres" else None)
+    admin = parts.path.lstrip("/") or eng.admin_database
     host = parts.hostname
 
     def liveness() -> str | None:
@@ -38,7 +39,7 @@ def parse(engine: str, url: str) -> Server:
 
     return Server(
         engine=engine, provider="url", host=host, port=port,
-        user=unquote(parts.username or ("postgres" if engine == "postgres" else "root")),
+        user=unquote(parts.username or eng.default_user),
         password=unquote(parts.password or ""), admin_database=admin, description=redact(url),
         liveness=liveness,
     )

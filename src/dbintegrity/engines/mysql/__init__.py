@@ -16,9 +16,10 @@ from dbintegrity.sqlexpr import normalize
 _TEXT_TYPES = {"tinytext", "text", "mediumtext", "longtext"}
 _BLOB_TYPES = {"tinyblob", "blob", "mediumblob", "longblob", "binary", "varbinary"}
 _SIMPLE = {"int": "integer", "integer": "integer", "bigint": "bigint", "smallint": "smallint",
-           "mediumint": "integer", "tinyint": "tinyint", "float": "float", "double": "double",
+           "mediumint": "mediumint", "tinyint": "tinyint", "float": "float", "double": "double",
            "date": "date", "time": "time", "datetime": "datetime", "timestamp": "timestamp",
            "json": "json", "year": "year", "bit": "bit"}
+_INTEGERS = {"int", "integer", "bigint", "smallint", "mediumint", "tinyint"}
 _STRINGY = {"varchar", "char", "enum", "set", "date", "time", "datetime", "timestamp", "year"} | _TEXT_TYPES
 
 
@@ -51,6 +52,26 @@ class MySQLEngine(Engine):
             connect_timeout=max(1, int(timeout)), read_timeout=600, write_timeout=600,
             local_infile=True,
         )
+
+    image_option = "mysql_image"
+    default_user = "root"
+    admin_database = None
+
+    def local_describe(self, cfg: Any) -> str:
+        from dbintegrity.engines.mysql import local
+
+        bins = local.binaries(cfg)
+        return f"MySQL {bins.version} from {bins.root}"
+
+    def local_start(self, cfg: Any, cache: Any) -> Server:
+        from dbintegrity.engines.mysql import local
+
+        return local.start(cfg, cache)
+
+    def container(self, image: str, password: str) -> tuple[Any, int]:
+        from testcontainers.community.mysql import MySqlContainer
+
+        return MySqlContainer(image, username="root", password=password, dbname="mysql"), 3306
 
     def error_code(self, exc: BaseException) -> str:
         args = getattr(exc, "args", ())
@@ -197,6 +218,8 @@ def _column(r: dict[str, Any]) -> Column:
     elif dt in ("enum", "set"):
         ntype = dt
         enum = tuple(_enum_labels(str(r["ct"])))
+    elif dt in _INTEGERS and "unsigned" in ct:
+        ntype = f"{_SIMPLE[dt]} unsigned"  # a range of its own: 0..255 for TINYINT UNSIGNED
     else:
         ntype = _SIMPLE.get(dt, dt)
     generated = None

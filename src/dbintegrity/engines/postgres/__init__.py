@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
 from dbintegrity.engines.base import Capabilities, Engine, Server
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
+from dbintegrity.model import (
+    AUTOINCREMENT,
+    IDENTITY_ALWAYS,
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+    Trigger,
+    View,
+)
 from dbintegrity.sqlexpr import normalize
 
 _FK_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -46,6 +58,27 @@ class PostgresEngine(Engine):
             connect_timeout=max(1, int(timeout)), application_name="dbintegrity",
         )
 
+    image_option = "postgres_image"
+    default_user = "postgres"
+    admin_database = "postgres"
+
+    def local_describe(self, cfg: Any) -> str:
+        from dbintegrity.engines.postgres import local
+
+        bindir = local.find_bindir(cfg)
+        local.server_user()
+        return f"PostgreSQL {local.version(bindir)} from {bindir}"
+
+    def local_start(self, cfg: Any, cache: Any) -> Server:
+        from dbintegrity.engines.postgres import local
+
+        return local.start(cfg, cache)
+
+    def container(self, image: str, password: str) -> tuple[Any, int]:
+        from testcontainers.community.postgres import PostgresContainer
+
+        return PostgresContainer(image, username="postgres", password=password, dbname="postgres"), 5432
+
     def error_code(self, exc: BaseException) -> str:
         return str(getattr(exc, "sqlstate", None) or "")
 
@@ -54,6 +87,10 @@ class PostgresEngine(Engine):
 
     def prepare_session(self, conn: Any) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
+        if not conn.autocommit:
+            # DEFERRABLE INITIALLY DEFERRED foreign keys would check only at COMMIT, which a probe never
+            # reaches: check them at each statement, as MySQL (which has no deferral) always does.
+            conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def server_version(self, conn: Any) -> str:
         row = conn.execute("SHOW server_version").fetchone()
@@ -97,21 +134,27 @@ class PostgresEngine(Engine):
         if not by_oid:
             return schema
         oids = list(by_oid)
-        for oid, name, typ, notnull, default, gen, typtype, enum_labels in cur.execute(
+        cur.execute("SET TIME ZONE 'UTC'")  # partition bounds of timestamptz keys print in UTC, like probes
+        domains = _domains(cur)
+        labels: dict[int, list[str]] = dict(cur.execute(
+            "SELECT enumtypid, array_agg(enumlabel ORDER BY enumsortorder) FROM pg_enum GROUP BY enumtypid").fetchall())
+        for row in cur.execute(
             "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-            "pg_get_expr(d.adbin, d.adrelid), a.attgenerated, t.typtype, "
-            "(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
-            " WHERE e.enumtypid = a.atttypid) "
+            "pg_get_expr(d.adbin, d.adrelid), a.attgenerated, t.typtype, a.atttypid, a.attidentity "
             "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY a.attrelid, a.attnum", (oids,)).fetchall():
-            ntype = "enum" if typtype == "e" else _neutral_type(typ)
-            generated = normalize(default, "postgres") if gen == "s" else None
-            by_oid[oid].columns[name] = Column(
-                name=name, type=ntype, nullable=not notnull,
-                default=None if generated else _default(default, ntype),
-                enum=tuple(enum_labels) if enum_labels is not None else None, generated=generated)
+            column, domain_checks = _column(row[1:], domains, labels, self.quote)
+            by_oid[row[0]].columns[column.name] = column
+            by_oid[row[0]].checks += domain_checks
+        for oid, key, bounds in cur.execute(
+            "SELECT p.oid, pg_get_partkeydef(p.oid), (SELECT array_agg(pg_get_expr(c.relpartbound, c.oid)) "
+            " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = p.oid) "
+            "FROM pg_class p WHERE p.oid = ANY(%s) AND p.relkind = 'p'", (oids,)).fetchall():
+            route = _partition_rule(key, bounds or [])
+            if route is not None:  # rows no partition accepts are refused like a CHECK (SQLSTATE 23514)
+                by_oid[oid].checks.append(Check(normalize(route, "postgres"), name="partition bounds", raw=route))
         for oid, conname, contype, cols, fcols, ftable, deltype, updtype, definition in cur.execute(
             "SELECT c.conrelid, c.conname, c.contype, "
             "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
@@ -169,6 +212,126 @@ class PostgresEngine(Engine):
         return schema
 
 
+def _column(row: tuple[Any, ...], domains: dict[int, _Domain], labels: dict[int, list[str]],
+            quote: Any) -> tuple[Column, list[Check]]:
+    """One column from its pg_attribute row, and the CHECKs its domain (if any) puts on it.
+
+    A domain column behaves as its base type plus the domain's NOT NULL, DEFAULT and CHECKs (over
+    VALUE, rewritten over the column), domains over domains included.
+    """
+    name, typ, notnull, default, gen, typtype, typid, identity = row
+    checks: list[Check] = []
+    seen: set[int] = set()
+    while typtype == "d" and typid in domains and typid not in seen:
+        seen.add(typid)
+        dom = domains[typid]
+        notnull = notnull or dom.notnull
+        default = default if default is not None else dom.default
+        for cname, body in dom.checks:
+            expr = _value_to_column(body, quote(name))
+            checks.append(Check(normalize(expr, "postgres"), name=f"{dom.name}.{cname}", raw=expr))
+        typid, typ, typtype = dom.base, dom.base_type, dom.base_typtype
+    ntype = "enum" if typtype == "e" else _neutral_type(typ)
+    generated = normalize(default, "postgres") if gen == "s" else None
+    if identity:  # GENERATED ... AS IDENTITY: numbered by the engine, no pg_attrdef default
+        neutral_default: str | None = IDENTITY_ALWAYS if identity == "a" else AUTOINCREMENT
+    else:
+        neutral_default = None if generated else _default(default, ntype)
+    enum_labels = labels.get(typid) if typtype == "e" else None
+    return Column(name=name, type=ntype, nullable=not notnull, default=neutral_default,
+                  enum=tuple(enum_labels) if enum_labels is not None else None, generated=generated), checks
+
+
+@dataclass(frozen=True)
+class _Domain:
+    name: str
+    base: int
+    base_type: str
+    base_typtype: str
+    notnull: bool
+    default: str | None
+    checks: tuple[tuple[str, str], ...]
+    """(constraint name, expression over VALUE) of each CHECK of the domain."""
+
+
+def _domains(cur: Any) -> dict[int, _Domain]:
+    """Every domain of the database by type oid, with its base type and its own rules."""
+    out: dict[int, _Domain] = {}
+    for oid, name, base, base_type, base_typtype, notnull, default, names, defs in cur.execute(
+        "SELECT t.oid, t.typname, t.typbasetype, format_type(t.typbasetype, t.typtypmod), b.typtype, "
+        "t.typnotnull, t.typdefault, "
+        "(SELECT array_agg(c.conname::text ORDER BY c.conname) FROM pg_constraint c "
+        " WHERE c.contypid = t.oid AND c.contype = 'c'), "
+        "(SELECT array_agg(pg_get_constraintdef(c.oid) ORDER BY c.conname) FROM pg_constraint c "
+        " WHERE c.contypid = t.oid AND c.contype = 'c') "
+        "FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype WHERE t.typtype = 'd'").fetchall():
+        checks = tuple((n, re.sub(r"^CHECK\s*", "", d).removesuffix(" NOT VALID"))
+                       for n, d in zip(names or [], defs or [], strict=True))
+        out[oid] = _Domain(name, base, base_type, base_typtype, bool(notnull), default, checks)
+    return out
+
+
+def _value_to_column(expression: str, column: str) -> str:
+    """A domain CHECK over ``VALUE`` as a CHECK over ``column`` (string literals left alone)."""
+    parts = re.split(r"('(?:[^']|'')*')", expression)
+    return "".join(part if i % 2 else re.sub(r"\bVALUE\b", column, part) for i, part in enumerate(parts))
+
+
+_RANGE_BOUND = re.compile(r"FOR VALUES FROM \((.+)\) TO \((.+)\)", re.DOTALL)
+_LIST_BOUND = re.compile(r"FOR VALUES IN \((.+)\)", re.DOTALL)
+
+
+def _partition_rule(key: str, bounds: list[str]) -> str | None:
+    """The rows a partitioned table without a DEFAULT partition accepts, as a CHECK expression.
+
+    A row no partition takes is refused with SQLSTATE 23514, exactly like a CHECK.  Range and list
+    partitioning on one plain column are expressed; anything else (hash, several columns, expressions,
+    sub-partitions) becomes an expression the evaluator refuses, so probes of the table skip with it
+    instead of guessing.  None when every row has a home (a DEFAULT partition).
+    """
+    if any(b.strip() == "DEFAULT" for b in bounds):
+        return None
+    m = re.fullmatch(r"(RANGE|LIST) \((\w+|\"[^\"]+\")\)", key.strip())
+    if m is None or not bounds:
+        return f"dbintegrity_partition_key({_quote_literal(key)})"
+    strategy, col = m.groups()
+    arms: list[str] = []
+    nulls = False
+    for bound in bounds:
+        if strategy == "LIST" and (lm := _LIST_BOUND.fullmatch(bound.strip())):
+            values = [v.strip() for v in _split_values(lm.group(1))]
+            nulls = nulls or any(v.upper() == "NULL" for v in values)
+            values = [v for v in values if v.upper() != "NULL"]
+            if values:
+                arms.append(f"{col} IN ({', '.join(_plain(v) for v in values)})")
+        elif strategy == "RANGE" and (rm := _RANGE_BOUND.fullmatch(bound.strip())):
+            low, high = _plain(rm.group(1).strip()), _plain(rm.group(2).strip())
+            sides = ([] if low.upper() == "MINVALUE" else [f"{col} >= {low}"]) + \
+                    ([] if high.upper() == "MAXVALUE" else [f"{col} < {high}"])
+            arms.append("(" + " AND ".join(sides) + ")" if sides else "TRUE")
+        else:
+            return f"dbintegrity_partition_key({_quote_literal(key)})"
+    accepted = " OR ".join(arms) if arms else "FALSE"
+    return f"({col} IS NULL OR {accepted})" if nulls else f"({col} IS NOT NULL AND ({accepted}))"
+
+
+def _split_values(text: str) -> list[str]:
+    """The comma-separated literals of a partition bound, commas inside quotes kept."""
+    return [m.group(0) for m in re.finditer(r"'(?:[^']|'')*'|[^,\s][^,]*", text)]
+
+
+def _plain(literal: str) -> str:
+    """A bound literal without a cast; a UTC timestamp keeps its value and loses its zone (probes use UTC)."""
+    m = re.fullmatch(r"('(?:[^']|'')*')(?:::[\w .\"\[\]()]+)?", literal)
+    if m is None:
+        return literal
+    return re.sub(r"\+00(?::00)?'$", "'", m.group(1))
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 _ASSIGN_NOW = re.compile(r"NEW\.(\w+)\s*:?=\s*(?:current_timestamp|now\(\)|localtimestamp)", re.IGNORECASE)
 
 
@@ -210,6 +373,8 @@ def _on_update_columns(cur: Any, oids: list[int]) -> tuple[list[tuple[int, str]]
 
 def _neutral_type(pg_type: str) -> str:
     t = pg_type.lower()
+    if t.endswith("[]"):  # arrays: the element's family, without its size
+        return _neutral_type(t[:-2]).split("(", 1)[0] + "[]"
     m = re.fullmatch(r"(character varying|character|numeric)\((\d+)(?:,(\d+))?\)", t)
     if m:
         kind = {"character varying": "varchar", "character": "char", "numeric": "decimal"}[m.group(1)]
