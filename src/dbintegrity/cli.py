@@ -55,7 +55,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.check import run_check
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
-                     verbose=args.verbose, sql=args.sql)
+                     verbose=args.verbose, sql=args.sql, sample=args.sample)
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
@@ -72,6 +72,22 @@ def cmd_mutate(args: argparse.Namespace, cfg: Config) -> int:
                       jobs=args.jobs)
 
 
+def cmd_report(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.report.command import run_report
+
+    return run_report(cfg, pack=args.pack, engine=args.engine, url=args.url, out=args.out, scale=args.scale,
+                      seed=args.seed)
+
+
+def cmd_seed(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.seed.command import run_seed
+
+    mode = "append" if args.append else "replace" if args.replace else "refuse"
+    return run_seed(cfg, pack=args.pack, engine=args.engine, url=args.url, scale=args.scale, seed=args.seed,
+                    mode=mode, progress=False if args.no_progress else None, log_dir=args.log_dir,
+                    keep_files=args.keep_files)
+
+
 def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.provision.mysql_debian import ProvisionError, provision_mysql
 
@@ -85,6 +101,27 @@ def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
 
 class _Failure(DbIntegrityError):
     pass
+
+
+def _seed_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("seed", help="fill every table of a pack with realistic, deterministic rows (bulk-loaded)")
+    p.add_argument("pack", help="the pack to seed (its contract.yml and seed_profile.yml drive the data)")
+    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine of the database")
+    p.add_argument("--scale", type=float, default=1.0, help="size: 1 (default) is the profile's base, about "
+                   "10,400 rows for healthcare_mgmt; 100 gives about a million")
+    p.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same rows (default 0)")
+    p.add_argument("--url", help="seed this existing database instead of a disposable one that is removed "
+                   "afterwards, e.g. mysql://user:pw@host:3306/DB or postgresql://user:pw@host:5432/DB")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--append", action="store_true", help="add rows to a database that already has some")
+    group.add_argument("--replace", action="store_true", help="delete the pack's rows first, then seed")
+    p.add_argument("--log-dir", type=Path, help="folder of the timestamped log file (default .engines/logs)")
+    p.add_argument("--keep-files", type=Path, metavar="DIR", help="also keep each table's load file as "
+                   "DIR/<table>.tsv")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (the default outside a terminal and in CI)")
+    _add_common(p, skip=("pack", "engines"))
+    p.set_defaults(handler=cmd_seed)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sql", type=Path, help="zero-config mode: any schema file or folder, no pack or contract "
                    "needed (with --engine)")
     p.add_argument("--engine", choices=("mysql", "postgres"), help="the one engine to use (same as --engines E)")
+    p.add_argument("--sample", type=int, metavar="N", help="run at most N contract items per probe kind, the "
+                   "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "
+                   "more than 100 tables); env DBINTEGRITY_SAMPLE")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_check)
@@ -123,11 +163,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, one testcase per mutant")
     p.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS",
                    help="give up on one mutant's gate run after this long (default 900)")
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                   help="gate runs at a time, on the same servers (default 1)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="gate runs at a time, on the same servers (default 2, 1 on a one-core machine)")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to each gate run")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_mutate)
+
+    p = sub.add_parser("report", help="Great Expectations data-quality report (Data Docs, summary.json, charts) "
+                       "on a freshly seeded or an existing database")
+    p.add_argument("pack", help="the pack whose contract and expectations.yml make the suite")
+    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine of the database")
+    p.add_argument("--url", help="report on this existing database instead of seeding a disposable one, "
+                   "e.g. mysql://user:pw@host:3306/DB or postgresql://user:pw@host:5432/DB")
+    p.add_argument("--out", type=Path, help="output folder (default reports/<pack>-<engine>-<timestamp>/)")
+    p.add_argument("--scale", type=float, default=1, help="seeding scale of the disposable database "
+                   "(default 1: the seed profile's base size, about 10,000 rows for healthcare_mgmt)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the seeder (default 0)")
+    _add_common(p, skip=("pack", "engines"))
+    p.set_defaults(handler=cmd_report)
+
+    _seed_parser(sub)
 
     p = sub.add_parser("provision", help="download local server binaries (MySQL) into .engines/")
     p.add_argument("what", choices=("mysql",), help="what to provision")

@@ -147,8 +147,10 @@ class Gate:
 
     def run(self, job: Job) -> GateRun:
         """One gate run, start to end (thread-safe)."""
-        # The child's settings are all on its command line; the caller's DBINTEGRITY_* must not add to them.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DBINTEGRITY_")}
+        # The child's settings are all on its command line: the caller's DBINTEGRITY_* must not add to them,
+        # nor an outer pytest-xdist worker's identity (the child is a session of its own).
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("DBINTEGRITY_", "PYTEST_XDIST_")) and k != "PYTEST_CURRENT_TEST"}
         # Derandomised examples: a mutant's verdict must not depend on the luck of one run.
         env.setdefault("HYPOTHESIS_PROFILE", "ci")
         log = job.workdir / "gate.log"

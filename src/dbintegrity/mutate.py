@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import shutil
 import signal
 import sys
@@ -297,8 +298,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def run_mutate(cfg: Config, *, pack: str, operators: Sequence[str] = (), every_target: bool = False,
                junitxml: Path | None = None, timeout_s: float = 900.0, extra: Sequence[str] = (),
-               jobs: int = 1) -> int:
-    """The ``mutate`` command: 0 when every mutant is killed or explained, 1 on a survivor, 2 on our errors."""
+               jobs: int | None = None) -> int:
+    """The ``mutate`` command: 0 when every mutant is killed or explained, 1 on a survivor, 2 on our errors.
+
+    ``jobs`` gate runs share the servers at a time (default two: each run waits on its database as much as
+    it computes, so two keep a two-core machine busy).
+    """
     unknown = [o for o in operators if o not in OPERATORS]
     if unknown:
         raise MutationError(f"unknown operator {unknown[0]!r}{_did_you_mean(unknown[0], OPERATORS)}")
@@ -315,10 +320,11 @@ def run_mutate(cfg: Config, *, pack: str, operators: Sequence[str] = (), every_t
             pairs = plan(schema, list(dict.fromkeys(operators)), every_target)
             for name in dict.fromkeys(operators or OPERATORS):
                 if not any(op.name == name for op, _ in pairs):
-                    print(f"{name}: the contract of {pack} has no target for it", file=sys.stderr)
+                    print(f"{name} ({OPERATORS[name].summary}): nothing in the contract of {pack} to apply it to",
+                          file=sys.stderr)
             if not pairs:
                 raise MutationError(f"no operator has a target in the contract of {pack}: nothing to mutate")
-            gate = Gate(cfg, timeout_s=timeout_s, extra=extra, jobs=jobs)
+            gate = Gate(cfg, timeout_s=timeout_s, extra=extra, jobs=jobs or min(2, os.cpu_count() or 1))
             urls = {e: server_url(runtime.server(e)) for e in cfg.engines}
             _baselines(gate, urls, packs_dir=the_pack.path.parent, pack=pack, scratch=scratch)
             outcomes = _run_mutants(runtime, gate, urls, pack_dir=the_pack.path, schema=schema, pairs=pairs,

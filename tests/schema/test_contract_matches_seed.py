@@ -102,8 +102,12 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("table", tables)
 
 
+PACK_TABLES = {"audit_log": "the audit trail the seed's Data Integrity section asks for (04_audit.sql)"}
+"""Tables the pack adds to the seed's twelve, each with why."""
+
+
 def test_same_tables(declared):
-    assert sorted(declared.tables) == sorted(_seed_tables())
+    assert sorted(t for t in declared.tables if t not in PACK_TABLES) == sorted(_seed_tables())
 
 
 def test_table_matches_seed(table, declared):

@@ -27,7 +27,7 @@ class FakeWrapped:
 
 
 class FakeContainer:
-    made: list["FakeContainer"] = []
+    made: list[FakeContainer] = []
 
     def __init__(self, image, username=None, password=None, dbname=None, **kw):
         self.image, self.username, self.password, self.dbname = image, username, password, dbname

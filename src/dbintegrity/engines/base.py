@@ -57,6 +57,12 @@ class Capabilities:
     ignored, so 'Admin ' is stored as 'admin' instead of being rejected (MySQL with *_ci collations)."""
     unique_nulls_distinct: bool = True
     """Several rows may hold NULL in a UNIQUE column (both engines' default)."""
+    self_referencing_update_actions: bool = True
+    """ON UPDATE CASCADE / SET NULL of a foreign key into its own table is carried out; InnoDB refuses the
+    update instead, as RESTRICT would (documented MySQL behaviour)."""
+    fk_actions_fire_triggers: bool = True
+    """Rows deleted or changed by a foreign-key action (ON DELETE CASCADE, SET NULL) fire their table's
+    triggers, so an audit trigger records them; InnoDB's foreign-key actions fire no triggers."""
 
 
 @dataclass
@@ -152,7 +158,8 @@ class Engine(abc.ABC):
         """The server's error code (MySQL number or PostgreSQL SQLSTATE) as text."""
 
     error_kinds: dict[str, str] = {}
-    """Error code -> violation kind: fk, check, not_null, unique, invalid_value, generated, out_of_range."""
+    """Error code -> violation kind: fk, check, not_null, unique, invalid_value, generated, out_of_range,
+    permission (the role lacks the privilege, or a row-level policy refused the row)."""
 
     def classify(self, exc: BaseException) -> str:
         """The kind of rule a rejected statement broke, so probes can compare verdicts across engines."""

@@ -27,6 +27,11 @@ pytestmark = pytest.mark.integrity
 
 def _run(probe: ProbeSession, data: st.DataObject, table: str, fk: ForeignKey, mode: str) -> None:
     schema: Schema = probe.schema
+    if (mode == "update" and fk.ref_table == table and fk.on_update in ("CASCADE", "SET NULL")
+            and not probe.engine.capabilities.self_referencing_update_actions):
+        pytest.skip(f"cannot probe: {table}.{fk.key} references its own table with ON UPDATE {fk.on_update}, which "
+                    f"{probe.engine.name} carries out as RESTRICT (InnoDB does not cascade an update into the table "
+                    "being updated)")
     plan, parent_idx = worlds.build(data, schema, table, fk)
     world = worlds.rows_of(plan)
     with probe.example():

@@ -30,7 +30,7 @@ class MySQLEngine(Engine):
     capabilities = Capabilities(
         transactional_ddl=False, template_databases=False, check_constraints=True,
         stored_generated_columns=True, enum_type="column", row_level_security=False,
-        enum_input_folds_case=True,
+        enum_input_folds_case=True, self_referencing_update_actions=False, fk_actions_fire_triggers=False,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "1451": "fk", "1452": "fk", "1216": "fk", "1217": "fk",
@@ -38,6 +38,7 @@ class MySQLEngine(Engine):
         "1265": "invalid_value", "1366": "invalid_value", "1292": "invalid_value", "3140": "invalid_value",
         "1406": "out_of_range", "1264": "out_of_range", "1690": "out_of_range",
         "3105": "generated", "1906": "generated",
+        "1142": "permission", "1143": "permission", "1227": "permission", "1044": "permission", "1370": "permission",
     }
 
     @property
@@ -104,6 +105,9 @@ class MySQLEngine(Engine):
                 with contextlib.suppress(pymysql.err.MySQLError):  # it may have ended meanwhile
                     cur.execute(f"KILL {int(pid)}")
             cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            from dbintegrity.engines.mysql.access import forget_grants
+
+            forget_grants(cur, name)  # DROP DATABASE keeps the grants on its tables; roles outlive it
 
     def list_databases(self, server: Server, prefix: str) -> list[str]:
         with self.connection(server, None) as conn, conn.cursor() as cur:
@@ -198,6 +202,9 @@ class MySQLEngine(Engine):
                 table.checks.append(Check(normalize(r["e"], "mysql"), name=r["name"], raw=r["e"]))
         for table in schema.tables.values():
             table.indexes.sort(key=lambda ix: (ix.unique, ix.columns))
+        from dbintegrity.engines.mysql.access import introspect_privileges
+
+        schema.privileges = introspect_privileges(conn, database)
         return schema
 
 

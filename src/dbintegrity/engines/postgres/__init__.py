@@ -44,6 +44,7 @@ class PostgresEngine(Engine):
         "23503": "fk", "23514": "check", "23502": "not_null", "23505": "unique",
         "22P02": "invalid_value", "22007": "invalid_value", "22008": "out_of_range", "22003": "out_of_range",
         "22001": "out_of_range", "428C9": "generated", "23P01": "unique",
+        "42501": "permission",
     }
 
     @property
@@ -209,6 +210,9 @@ class PostgresEngine(Engine):
         for table in by_oid.values():
             # A UNIQUE constraint and an explicit unique index on the same columns are one rule.
             table.indexes = sorted(set(table.indexes), key=lambda ix: (ix.unique, ix.columns))
+        from dbintegrity.engines.postgres.access import introspect_privileges
+
+        schema.privileges = introspect_privileges(conn)
         return schema
 
 
@@ -345,9 +349,11 @@ def _trigger(name: str, tgtype: int) -> Trigger:
 def _on_update_columns(cur: Any, oids: list[int]) -> tuple[list[tuple[int, str]], set[int]]:
     """Columns that a BEFORE UPDATE row trigger sets to the current time: MySQL's ON UPDATE CURRENT_TIMESTAMP.
 
-    Recognised when the trigger function assigns ``NEW.col := CURRENT_TIMESTAMP`` literally, or when it
-    mentions CURRENT_TIMESTAMP and the trigger's first argument names a column of the table (one
-    generic function shared by many tables).
+    Recognised when the trigger function assigns ``NEW.col := CURRENT_TIMESTAMP`` literally and also
+    reads ``OLD.col`` (so it can keep an explicit new value, as MySQL does), or when it mentions
+    CURRENT_TIMESTAMP and the trigger's first argument names a column of the table (one generic function
+    shared by many tables).  A function that stamps the column on every update, whatever the statement
+    set, behaves differently from ON UPDATE CURRENT_TIMESTAMP and stays a trigger of the contract.
     """
     rows = cur.execute(
         "SELECT t.tgrelid, p.prosrc, t.tgnargs, t.tgargs, p.oid, "
@@ -360,7 +366,8 @@ def _on_update_columns(cur: Any, oids: list[int]) -> tuple[list[tuple[int, str]]
     functions: set[int] = set()
     for oid, src, nargs, args, funcoid, cols in rows:
         text = src or ""
-        found = [(oid, m.group(1).lower()) for m in _ASSIGN_NOW.finditer(text)]
+        found = [(oid, m.group(1).lower()) for m in _ASSIGN_NOW.finditer(text)
+                 if re.search(rf"\bOLD\.{re.escape(m.group(1))}\b", text, re.IGNORECASE)]
         if nargs and re.search(r"current_timestamp|now\(\)", text, re.IGNORECASE):
             first = bytes(args).split(b"\x00")[0].decode()
             if first in (cols or []):

@@ -10,8 +10,8 @@ import os
 import pwd
 import re
 import shutil
-import tempfile
 import subprocess
+import tempfile
 from pathlib import Path
 
 from dbintegrity import procs

@@ -4,7 +4,7 @@ PostgreSQL alters one attribute at a time, so most operators are a single ALTER.
 an enum label cannot be removed from a type, so the column moves to a new type without it (rename the
 old type, create the new one, ``ALTER COLUMN ... TYPE ... USING``, drop the old one); and before
 PostgreSQL 17 a generation expression cannot be changed, so the column is dropped and added again,
-with the constraints and indexes that went with it restored.  The catalog answers what the neutral
+with the constraints, indexes and column privileges that went with it restored.  The catalog answers what the neutral
 model leaves out: the enum's type name and the column's exact type.
 """
 
@@ -88,12 +88,19 @@ class PostgresMutations:
             f"AND {attnum} = ANY(i.indkey) "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
             "ORDER BY i.indexrelid", (table, table, column.name))
+        grants = self.catalog.rows(
+            "SELECT g.privilege_type, CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
+            "g.is_grantable FROM pg_attribute a CROSS JOIN LATERAL aclexplode(a.attacl) g "
+            f"LEFT JOIN pg_roles r ON r.oid = g.grantee WHERE a.attrelid = {_REL} AND a.attname = %s "
+            "ORDER BY 2, 1", (table, column.name))
         null = "" if column.nullable else " NOT NULL"
         return [f"ALTER TABLE {q(table)} DROP COLUMN {q(column.name)}",
                 f"ALTER TABLE {q(table)} ADD COLUMN {q(column.name)} {formatted} "
                 f"GENERATED ALWAYS AS ({column.generated}) STORED{null}",
                 *(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}" for name, definition in constraints),
-                *(str(definition) for (definition,) in indexes)]
+                *(str(definition) for (definition,) in indexes),
+                *(f"GRANT {privilege} ({q(column.name)}) ON {q(table)} TO {grantee}"
+                  f"{' WITH GRANT OPTION' if grantable else ''}" for privilege, grantee, grantable in grants)]
 
     def drop_not_null(self, table: str, column: Column) -> list[str]:
         return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} DROP NOT NULL"]
