@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 SEED = REPO.parent / "shared" / "seeds" / "004_2cfaa6fdadd22619.txt"
 CONTRACT = REPO / "sql" / "healthcare_mgmt" / "contract.yml"
 
-_TYPES = {"INT": "integer", "TEXT": "text", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "TIMESTAMPTZ": "timestamp",
+_TYPES = {"INT": "integer", "TEXT": "text", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
+          "TIMESTAMPTZ": "timestamp",
           "BOOLEAN": "boolean", "JSON": "json"}
 
 

@@ -9,11 +9,12 @@ ask ``engine.capabilities.transactional_ddl``, never ``engine.name == "mysql"``.
 from __future__ import annotations
 
 import abc
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from dbintegrity.errors import EngineDied
 from dbintegrity.sqlsplit import Statement
@@ -57,6 +58,9 @@ class Capabilities:
     ignored, so 'Admin ' is stored as 'admin' instead of being rejected (MySQL with *_ci collations)."""
     unique_nulls_distinct: bool = True
     """Several rows may hold NULL in a UNIQUE column (both engines' default)."""
+    text_ignores_case: bool = False
+    """Text compares case-insensitively in CHECKs and keys ('d' IN ('D') is true): MySQL's default *_ci
+    collations.  The Python evaluator compares exactly, so a verdict that hangs on letter case is undecided."""
     self_referencing_update_actions: bool = True
     """ON UPDATE CASCADE / SET NULL of a foreign key into its own table is carried out; InnoDB refuses the
     update instead, as RESTRICT would (documented MySQL behaviour)."""
@@ -157,7 +161,7 @@ class Engine(abc.ABC):
     def error_code(self, exc: BaseException) -> str:
         """The server's error code (MySQL number or PostgreSQL SQLSTATE) as text."""
 
-    error_kinds: dict[str, str] = {}
+    error_kinds: ClassVar[dict[str, str]] = {}
     """Error code -> violation kind: fk, check, not_null, unique, invalid_value, generated, out_of_range,
     permission (the role lacks the privilege, or a row-level policy refused the row)."""
 
@@ -193,6 +197,12 @@ class Engine(abc.ABC):
     def prepare_session(self, conn: Any) -> None:
         """Make sessions alike on every engine: UTC time zone, strict value checking."""
 
+    def check_constraints_at_once(self, conn: Any) -> None:
+        """Check DEFERRABLE INITIALLY DEFERRED constraints at each statement for the rest of the open
+        transaction: they would otherwise wait for a COMMIT that a probe never reaches.  Engines without
+        deferrable constraints (MySQL) have nothing to do."""
+        return None
+
     def still_starting(self, exc: BaseException) -> bool:
         """True for connection errors that mean "not listening yet" (retry), not "refused you" (fail)."""
         text = str(exc).lower()
@@ -222,10 +232,8 @@ class Engine(abc.ABC):
         try:
             yield conn
         finally:
-            try:
+            with contextlib.suppress(Exception):  # a dead server cannot be closed politely
                 conn.close()
-            except Exception:
-                pass
 
     def wait_ready(self, server: Server, deadline_s: float = 60.0) -> str:
         """Poll until the server accepts a connection; return its version."""

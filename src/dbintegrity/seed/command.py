@@ -18,7 +18,7 @@ from dbintegrity.config import Config
 from dbintegrity.providers.url import parse, redact
 from dbintegrity.runtime import Runtime
 from dbintegrity.seed.errors import SeedError
-from dbintegrity.seed.run import seed_database
+from dbintegrity.seed.run import check_arguments, seed_database
 
 
 def database_of(engine: str, url: str) -> str:
@@ -35,12 +35,15 @@ def run_seed(cfg: Config, *, pack: str, engine: str, url: str | None = None, sca
              keep_files: Path | None = None, stream: TextIO | None = None) -> int:
     """Seed and print the summary; the exit status of ``dbintegrity seed`` (errors raise, the CLI prints them)."""
     stream = stream or sys.stdout
+    check_arguments(scale, seed, mode)
+    database = ""
     if url:
         database = database_of(engine, url)
         cfg = dataclasses.replace(cfg, provider="url", engines=(engine,), urls={**cfg.urls, engine: url})
     runtime = Runtime(cfg, log=lambda m: print(m, file=sys.stderr))
     label = ""
     try:
+        runtime.contract(pack)  # an unknown pack or a broken contract fails before any server starts
         if not url:
             database = runtime.database(engine, pack, "seed")
         result = seed_database(runtime, engine, database, pack, scale=scale, seed=seed, mode=mode,

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dbintegrity.model import Column
+from dbintegrity.seed.columns import decimal_scale
 from dbintegrity.seed.errors import SeedError
-from dbintegrity.seed.generate import Frame, decimal_scale
+from dbintegrity.seed.generate import Frame
 from dbintegrity.seed.vec import SECONDS_PER_DAY, Array, Vec
 
 NULL = "\\N"

@@ -22,63 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dbintegrity.model import Column, Schema, Table
-from dbintegrity.seed.errors import ExprError, ProfileError, SeedError
-from dbintegrity.seed.expr import Expr, compile_expr, round_half_away
+from dbintegrity.seed.checks import check_values, enforce
+from dbintegrity.seed.columns import fallback_spec, finalize, written_columns
+from dbintegrity.seed.errors import ExprError, ProfileError
+from dbintegrity.seed.expr import Expr, compile_expr
 from dbintegrity.seed.fixtures import RefTable, derive_seed
-from dbintegrity.seed.profile import AUTO_COLUMNS, Profile, Rule, TableProfile
-from dbintegrity.seed.specs import (
-    ALPHABETS,
-    ChoiceSpec,
-    ConstSpec,
-    Ctx,
-    NumberSpec,
-    ParentSpec,
-    PatternSpec,
-    PoolSpec,
-    RangeSpec,
-    SerialSpec,
-    Spec,
-    TemplateSpec,
-    UuidSpec,
-)
+from dbintegrity.seed.profile import Profile, TableProfile
+from dbintegrity.seed.specs import ConstSpec, Ctx, Spec
 from dbintegrity.seed.vec import Array, Parent, Vec, convert, nulls, of
-
-FAMILY_KIND = {
-    "varchar": "str", "char": "str", "text": "str", "enum": "str", "set": "str", "json": "str", "uuid": "str",
-    "integer": "int", "smallint": "int", "tinyint": "int", "bigint": "int", "year": "int",
-    "decimal": "float", "float": "float", "double": "float", "boolean": "bool", "date": "date",
-    "timestamp": "ts", "datetime": "ts", "time": "time",
-}
-INT_LIMITS = {"integer": 2**31, "smallint": 2**15, "tinyint": 2**7, "bigint": 2**63, "year": 2**15}
-TS_RANGE = (np.datetime64("1970-01-01T00:00:01", "s"), np.datetime64("2038-01-19T03:14:07", "s"))
-"""MySQL TIMESTAMP's range (UTC): the narrower engine decides what both may hold."""
-DATE_RANGE = (np.datetime64("1000-01-01", "D"), np.datetime64("9999-12-31", "D"))
-MAX_DROP_SHARE = 0.1
-
-
-def decimal_scale(col: Column) -> int:
-    if col.family != "decimal" or "(" not in col.type:
-        return 0
-    inner = col.type.split("(", 1)[1].rstrip(")")
-    return int(inner.partition(",")[2] or 0)
-
-
-def decimal_limit(col: Column) -> float:
-    inner = col.type.split("(", 1)[1].rstrip(")") if "(" in col.type else "10,0"
-    p, _, s = inner.partition(",")
-    return float(10 ** (int(p) - int(s or 0)))
-
-
-def text_size(col: Column) -> int | None:
-    if col.family in ("varchar", "char") and "(" in col.type:
-        head = col.type.split("(", 1)[1].rstrip(")").split(",")[0]
-        return int(head) if head.isdigit() else None
-    return None
-
-
-def written_columns(table: Table) -> list[Column]:
-    """The columns the seeder writes, in table order: all but generated ones."""
-    return [c for c in table.columns.values() if c.generated is None]
 
 
 class TableGen:
@@ -128,6 +79,13 @@ class TableGen:
     def _is_slot(self, name: str) -> bool:
         tp = self.world.profile.tables.get(self.name)
         return (tp is not None and name in tp.slots) or self.world.profile.fixtures.has_ref(name)
+
+    def keep_rows(self, keep: Array) -> None:
+        """Only the rows at ``keep`` remain (the others broke a constraint); nothing references them yet."""
+        self.cols = {name: v.take(keep) for name, v in self.cols.items()}
+        self._n = len(keep)
+        self._paths.clear()
+        self._slots = {k: (r, lines[keep], c) for k, (r, lines, c) in self._slots.items()}
 
     # -- Ctx -------------------------------------------------------------------------------------------
     @property
@@ -516,226 +474,3 @@ def _column_order(table: str, specs: dict[str, Spec], ready: set[str]) -> list[s
         if not progressed:
             raise ProfileError(f"{table}: columns {', '.join(pending)} depend on each other in a cycle")
     return order
-
-
-# -- fallbacks ---------------------------------------------------------------------------------------------
-def fallback_spec(table: Table, col: Column, profile: Profile) -> Spec:
-    """A type-based spec for a column the profile does not mention: the vectorised twin of synth.random_value."""
-    key = f"{table.name}.{col.name}"
-    fam = col.family
-    fk = table.fk_for((col.name,))
-    unique = (col.name,) in table.uniques or table.primary_key == (col.name,)
-    spec: Spec
-    if fk is not None:
-        spec = ParentSpec(key, table=fk.ref_table, column=fk.ref_columns[0])
-    elif unique:
-        spec = _unique_spec(key, col)
-    elif col.enum is not None and fam in ("enum", "set"):
-        spec = ChoiceSpec(key, values=list(col.enum), weights=[1.0] * len(col.enum))
-    elif fam == "boolean":
-        spec = ChoiceSpec(key, values=[True, False], weights=[1.0, 1.0])
-    elif fam in ("varchar", "char"):
-        size = text_size(col) or 255
-        spec = (PoolSpec(key, provider="lorem.word", size=profile.pool_size) if size >= 16 else
-                PatternSpec(key, positions=[ALPHABETS["lower"]] * min(size, 8), classes=[True] * min(size, 8)))
-    elif fam == "text":
-        spec = PoolSpec(key, provider="lorem.sentence", size=min(profile.pool_size, 500))
-    elif fam in INT_LIMITS:
-        lo, hi = _check_range(table, col, (1990, 2030) if fam == "year" else (0, 100 if fam == "tinyint" else 1000))
-        spec = NumberSpec(key, dist="int", a=lo, b=hi)
-    elif fam in ("decimal", "float", "double"):
-        top = min(decimal_limit(col) - 1, 10_000.0) if fam == "decimal" else 1000.0
-        lo, hi = _check_range(table, col, (0, top))
-        spec = NumberSpec(key, dist="uniform", a=lo, b=hi, round=decimal_scale(col) if fam == "decimal" else 2)
-    elif fam in ("date", "timestamp", "datetime"):
-        kind = "date" if fam == "date" else "ts"
-        now = "CURRENT_DATE" if kind == "date" else "CURRENT_TIMESTAMP"
-        spec = RangeSpec(key, kind=kind, lo=compile_expr(f"{now} - INTERVAL '{profile.history_years} years'"),
-                         hi=compile_expr(now))
-    elif fam == "time":
-        spec = RangeSpec(key, kind="time", lo=compile_expr("'00:00'"), hi=compile_expr("'23:59'"))
-    elif fam == "json":
-        spec = TemplateSpec(key, parts=['{"n": ', (compile_expr("_serial"), ""), "}"])
-    elif fam == "uuid":
-        spec = UuidSpec(key)
-    elif col.nullable:
-        spec = ConstSpec(key, value=None)
-    else:
-        raise SeedError(f"{key}: type {col.type} has no value generator; give the column a spec in the seed profile")
-    if col.nullable and not unique:
-        spec.null = profile.null
-    return spec
-
-
-def _unique_spec(key: str, col: Column) -> Spec:
-    fam = col.family
-    size = text_size(col)
-    if fam == "uuid" or (fam in ("varchar", "char") and (size or 36) >= 32):
-        return UuidSpec(key)
-    if fam in ("integer", "bigint", "smallint"):
-        return SerialSpec(key)
-    if fam in ("varchar", "char", "text"):
-        prefix = col.name[: max(0, (size or 64) - 11)]
-        return TemplateSpec(key, parts=[f"{prefix}-" if prefix else "", (compile_expr("_serial"), "")])
-    raise SeedError(f"{key}: cannot make unique values of type {col.type}; give the column a spec in the seed profile")
-
-
-def _check_range(table: Table, col: Column, default: tuple[float, float]) -> tuple[float, float]:
-    """The default range narrowed to what the table's single-column CHECKs allow, when they bound it."""
-    from dbintegrity.evaluate import Unsupported
-    from dbintegrity.synth import boundaries_for, checks_of
-
-    try:
-        bounds = [b for b in boundaries_for(table, col.name) if isinstance(b, int | float) and not isinstance(b, bool)]
-        checks = [c for c in checks_of(table) if set(c.columns) == {col.name}]
-        ok = [b for b in bounds if all(c.check_passes({col.name: b}) for c in checks)]
-    except Unsupported:
-        return default
-    if len(ok) >= 2:
-        return float(min(ok)), float(max(ok))
-    return default
-
-
-# -- finishing and checking ----------------------------------------------------------------------------------
-def finalize(col: Column | None, v: Vec) -> Vec:
-    """Values converted to what the column stores: its kind, decimals rounded to its scale."""
-    if col is None:
-        return v
-    kind = FAMILY_KIND.get(col.family)
-    if kind is None:
-        if v.has_nulls() and v.nulls().all():
-            return convert(v, "str")
-        raise ExprError(f"type {col.type} cannot be seeded")
-    out = convert(v, kind)
-    if col.family == "decimal":
-        out = Vec("float", round_half_away(out.data, decimal_scale(col)), out.null, out.parent)
-    return out
-
-
-def check_values(gen: TableGen, table: Table, profile: Profile) -> None:
-    """What no engine would accept is the profile's fault: NULL in NOT NULL, unknown labels, too long, out of range."""
-    for col in written_columns(table):
-        v = gen.cols[col.name]
-        where = f"{profile.where}: tables.{table.name}.columns.{col.name}"
-        present = ~v.nulls()
-        if not col.nullable and not present.all():
-            raise ProfileError(f"{where}: {int((~present).sum())} of {gen.n} rows are NULL in a NOT NULL column")
-        values = v.data[present]
-        if not len(values):
-            continue
-        if col.enum is not None and col.family == "enum":
-            bad = sorted(set(values.tolist()) - set(col.enum))
-            if bad:
-                raise ProfileError(f"{where}: {bad[0]!r} is not an ENUM label ({', '.join(col.enum)})")
-        size = text_size(col)
-        if size is not None:
-            longest = max(map(len, values.tolist()))
-            if longest > size:
-                example = next(x for x in values.tolist() if len(x) == longest)
-                raise ProfileError(f"{where}: {example!r} has {longest} characters, the column holds {size}")
-        if col.family in INT_LIMITS:
-            limit = INT_LIMITS[col.family]
-            if values.min() < -limit or values.max() >= limit:
-                raise ProfileError(f"{where}: values from {values.min()} to {values.max()} do not fit {col.type}")
-        if col.family == "decimal" and np.abs(values).max() >= decimal_limit(col):
-            raise ProfileError(f"{where}: {np.abs(values).max()} does not fit {col.type}")
-        low, high = TS_RANGE if col.family == "timestamp" else DATE_RANGE
-        lo, hi = low.astype(values.dtype), high.astype(values.dtype)
-        if col.family in ("date", "timestamp", "datetime") and (values.min() < lo or values.max() > hi):
-            raise ProfileError(f"{where}: values from {values.min()} to {values.max()} leave the range both engines "
-                               f"store ({low} .. {high})")
-
-
-def enforce(gen: TableGen, table: Table, rules: list[Rule], world: World) -> dict[str, int]:
-    """Drop rows that break a CHECK, a UNIQUE key or a profile rule; check foreign keys; return drop counts."""
-    n = gen.n
-    drop = np.zeros(n, dtype=bool)
-    counts: dict[str, int] = {}
-
-    def mark(reason: str, bad: Array) -> None:
-        new = bad & ~drop
-        if new.any():
-            counts[reason] = counts.get(reason, 0) + int(new.sum())
-            drop[:] |= new
-
-    for check in table.checks:
-        try:
-            _, false = compile_expr(check.expression).truth(gen)
-        except ExprError as exc:
-            world.log(f"{table.name}: CHECK ({check.expression}) not evaluated here: {exc}")
-            continue
-        mark(f"CHECK ({check.expression})", false)
-    for rule in rules:
-        try:
-            if rule.check is not None:
-                _, false = rule.check.truth(gen)
-                mark(f"rule {rule.name}", false)
-        except ExprError as exc:
-            raise ProfileError(f"{world.profile.where}: rule {rule.describe()}: {exc}") from None
-    keys: list[tuple[str, tuple[str, ...], Expr | None]] = [(f"UNIQUE ({', '.join(u)})", u, None)
-                                                             for u in table.uniques]
-    if table.primary_key:
-        keys.insert(0, (f"PRIMARY KEY ({', '.join(table.primary_key)})", table.primary_key, None))
-    keys += [(f"rule {r.name}", r.unique, r.where) for r in rules if r.unique]
-    for reason, cols, cond in keys:
-        mask = ~drop
-        if cond is not None:
-            true, _ = cond.truth(gen)
-            mask &= true
-        mark(reason, duplicates([gen.cols[c] for c in cols], mask))
-    check_references(gen, table, world)
-    total = int(drop.sum())
-    profiled = table.name in world.profile.tables
-    if profiled and total > max(2, MAX_DROP_SHARE * n):
-        worst = ", ".join(f"{r}: {c}" for r, c in sorted(counts.items(), key=lambda kv: -kv[1]))
-        raise ProfileError(f"{world.profile.where}: tables.{table.name}: {total} of {n} generated rows break "
-                           f"constraints ({worst}); make the profile produce valid rows")
-    if total:
-        keep = np.flatnonzero(~drop)
-        gen.cols = {name: v.take(keep) for name, v in gen.cols.items()}
-        gen._n = len(keep)
-        gen._paths.clear()
-        gen._slots = {k: (r, lines[keep], c) for k, (r, lines, c) in gen._slots.items()}
-    return counts
-
-
-def check_references(gen: TableGen, table: Table, world: World) -> None:
-    """Every foreign-key value is an id of a generated parent row (known by construction for fk: specs)."""
-    for fk in table.foreign_keys:
-        if len(fk.columns) != 1:
-            continue
-        v = gen.cols[fk.columns[0]]
-        if (table.name, fk.columns[0]) in world.deferred or not len(v):
-            continue
-        if v.parent is None or v.parent.table != fk.ref_table:
-            found = world.lookup(fk.ref_table, fk.ref_columns[0], v)
-            bad = (found < 0) & ~v.nulls()
-            if bad.any():
-                raise ProfileError(f"{world.profile.where}: tables.{table.name}.columns.{fk.columns[0]}: "
-                                   f"{int(bad.sum())} values are not ids of {fk.ref_table}; fill it with fk: or "
-                                   "same_as:")
-
-
-def duplicates(vs: list[Vec], eligible: Array) -> Array:
-    """Rows whose key repeats an earlier eligible row's (NULLs never collide; text compares case-folded,
-    since MySQL's default collation does)."""
-    n = len(eligible)
-    for v in vs:
-        eligible = eligible & ~v.nulls()
-    rows = np.flatnonzero(eligible)
-    columns = [list(map(str.casefold, v.data[rows].tolist())) if v.kind == "str" else v.data[rows].tolist()
-               for v in vs]
-    keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
-    if len(set(keys)) == len(keys):  # the usual case, decided in C
-        return np.zeros(n, dtype=bool)
-    seen: set[object] = set()
-    dup = np.zeros(n, dtype=bool)
-    for i, k in zip(rows.tolist(), keys, strict=True):
-        if k in seen:
-            dup[i] = True
-        else:
-            seen.add(k)
-    return dup
-
-
-__all__ = ["AUTO_COLUMNS", "Frame", "World", "written_columns"]

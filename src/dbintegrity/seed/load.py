@@ -16,7 +16,12 @@ audit trail) fire as for any insert: ``session_replication_role = replica`` woul
 silence them too.
 
 MySQL's ``LOAD DATA LOCAL`` turns bad values into warnings and skips duplicate keys instead of failing, so
-the loader compares the rows the server took with the rows sent and fails on any warning.
+the loader compares the rows the server took with the rows sent and fails on any warning.  For large loads
+on servers the runtime started itself (never on a ``--url`` server) it raises InnoDB's buffer pool and redo
+capacity from their small defaults, which otherwise make a million-row load flush and re-read pages.
+
+Rows arrive in primary-key order (see :func:`dbintegrity.seed.encode.encode`), so each insert goes to the
+right-most page of the clustered or primary-key B-tree.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ class Loader(abc.ABC):
         self.database = database
         self.log = log
         self.disposable = disposable
-        """The server was started for this run (local or docker provider), so server-wide settings may change."""
+        """The runtime started the server (local or docker provider, not a URL): server settings may change."""
         engine.prepare_session(conn)
 
     def q(self, name: str) -> str:

@@ -17,7 +17,8 @@ Top level::
     history_years: 3         # the date window of columns left to type-based values
     tables:
       <table>:
-        rows: 800                        # at scale 1; or {per: fk_column, count: {0: 0.1, 1: 0.6, ...}}
+        rows: 800                        # at scale 1; or {per: fk_column, count: {0: 0.1, 1: 0.6, ...}};
+                                         # 0: the seeder writes none (a table the pack's triggers fill)
         min_rows: 20                     # at any scale
         refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file
         columns: {<column or _hidden>: <spec>}
@@ -42,9 +43,16 @@ Specs (a column's value; every spec also takes ``null: share``, ``clip: [lo, hi]
     {mix: [[0.7, <spec>], [0.3, <spec>]]}
     {list: {ref: cpt.code}, count: {1: 0.6, 2: 0.3} | column, sep: ","}
 
-Names starting with ``_`` are hidden helper columns: computed like the others, never written.
-``_row`` (0-based), ``_serial`` (1-based, continuing after existing rows when appending) and, for
-``rows: {per: ...}`` tables, ``_rank`` (0-based position among the parent's rows) always exist.
+Expressions are SQL (see :mod:`dbintegrity.seed.expr`): a name is a column of the row, ``fk.col`` a
+column of the parent row (``patient_id.date_of_birth``), ``slot.col`` a field of the row's line of a
+reference (``cpt.fee``: the fee of the procedure whose code and description the row took).  Names starting
+with ``_`` are hidden helper columns: computed like the others, never written.  ``_row`` (0-based),
+``_serial`` (1-based, continuing after existing rows when appending) and, for ``rows: {per: ...}`` tables,
+``_rank`` (0-based position among the parent's rows) always exist.
+
+Rules are checked on every generated table before any row of it is written or referenced; rows that break
+one are dropped and counted (a profile that loses more than a tenth of a table is reported as wrong).  A
+rule engine added later can read the same ``rules`` (name, why, a SQL condition or a partial unique key).
 """
 
 from __future__ import annotations

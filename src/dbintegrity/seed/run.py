@@ -113,7 +113,7 @@ def seed_database(runtime: Runtime, engine: str, database: str, pack: str, *, sc
     pack's ``seed_profile.yml``.  ``keep_files``: also keep each table's load text as ``<table>.tsv`` there
     (what ``bench/seed.py`` loads with the engine's own COPY / LOAD DATA).
     """
-    _check_arguments(scale, seed, mode)
+    check_arguments(scale, seed, mode)
     run = _Run(runtime, engine, database, pack, scale=scale, seed=seed, mode=mode,
                log=RunLog(Path(log_dir) if log_dir is not None else default_log_dir(runtime), pack, engine))
     try:
@@ -238,7 +238,8 @@ class _Run:
         self.log.close()
 
 
-def _check_arguments(scale: float, seed: int, mode: str) -> None:
+def check_arguments(scale: float, seed: int, mode: str) -> None:
+    """Bad scale, seed or mode: one line, before any server is started."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale) \
             or not 0 < scale <= MAX_SCALE:
         raise SeedError(f"scale must be a number above 0 and at most {MAX_SCALE:,} (1 is the profile's base size), "

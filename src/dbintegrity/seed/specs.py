@@ -22,6 +22,7 @@ from dbintegrity.seed.errors import ExprError, SeedError
 from dbintegrity.seed.expr import Expr, Scope, round_half_away
 from dbintegrity.seed.fixtures import RefTable
 from dbintegrity.seed.vec import (
+    NUMERIC,
     Array,
     Parent,
     Vec,
@@ -144,21 +145,16 @@ class Spec(abc.ABC):
 
 
 def _clip(v: Vec, bounds: tuple[Param | None, Param | None], ctx: Ctx) -> Vec:
-    lo, hi = bounds
-    data = v.data
-    null = v.null
-    for bound, fn in ((lo, np.maximum), (hi, np.minimum)):
+    """Values limited to [lo, hi]; a NULL bound (from an expression) leaves the value alone."""
+    out = v
+    for bound, fn in ((bounds[0], np.maximum), (bounds[1], np.minimum)):
         if bound is None:
             continue
         b = param_value(bound, ctx)
-        if v.kind in ("int", "float") and b.kind in ("int", "float"):
-            data = fn(data.astype(np.float64) if v.kind == "float" or b.kind == "float" else data,
-                      b.data.astype(np.float64) if v.kind == "float" or b.kind == "float" else b.data)
-        else:
-            bb = convert(b, v.kind)
-            data = np.where(bb.nulls(), data, fn(data, bb.data))
-    kind = "float" if data.dtype == np.float64 else v.kind
-    return of(kind, data, null, v.parent)
+        kind = "float" if out.kind in NUMERIC and "float" in (out.kind, b.kind) else out.kind
+        x, y = convert(out, kind), convert(b, kind)
+        out = Vec(kind, np.where(y.nulls(), x.data, fn(x.data, y.data)), x.null, x.parent)
+    return out
 
 
 _SLUG = re.compile(r"[^a-z0-9._@+-]")

@@ -30,7 +30,8 @@ class MySQLEngine(Engine):
     capabilities = Capabilities(
         transactional_ddl=False, template_databases=False, check_constraints=True,
         stored_generated_columns=True, enum_type="column", row_level_security=False,
-        enum_input_folds_case=True, self_referencing_update_actions=False, fk_actions_fire_triggers=False,
+        enum_input_folds_case=True, text_ignores_case=True, self_referencing_update_actions=False,
+        fk_actions_fire_triggers=False,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "1451": "fk", "1452": "fk", "1216": "fk", "1217": "fk",
@@ -172,7 +173,8 @@ class MySQLEngine(Engine):
             for r in cur.fetchall():
                 fks.setdefault((r["t"], r["name"]), []).append(r)
             cur.execute(
-                "SELECT tc.table_name AS t, cc.check_clause AS e, tc.constraint_name AS name FROM information_schema.table_constraints tc "
+                "SELECT tc.table_name AS t, cc.check_clause AS e, tc.constraint_name AS name "
+                "FROM information_schema.table_constraints tc "
                 "JOIN information_schema.check_constraints cc ON cc.constraint_schema = tc.constraint_schema "
                 "AND cc.constraint_name = tc.constraint_name "
                 "WHERE tc.table_schema = %s AND tc.constraint_type = 'CHECK'", (database,))
@@ -199,7 +201,8 @@ class MySQLEngine(Engine):
         for r in checks:
             table = schema.tables.get(r["t"])
             if table is not None:
-                table.checks.append(Check(normalize(r["e"], "mysql"), name=r["name"], raw=r["e"]))
+                clause = _unescape(r["e"])
+                table.checks.append(Check(normalize(clause, "mysql"), name=r["name"], raw=clause))
         for table in schema.tables.values():
             table.indexes.sort(key=lambda ix: (ix.unique, ix.columns))
         from dbintegrity.engines.mysql.access import introspect_privileges
@@ -231,7 +234,7 @@ def _column(r: dict[str, Any]) -> Column:
         ntype = _SIMPLE.get(dt, dt)
     generated = None
     if "generated" in extra and "default_generated" not in extra:
-        generated = normalize(str(r["g"]), "mysql")
+        generated = normalize(_unescape(str(r["g"])), "mysql")
     on_update = "CURRENT_TIMESTAMP" if "on update current_timestamp" in extra else None
     nullable = r["n"] == "YES"
     default = None if generated else _default(r["d"], ntype, extra)
@@ -261,10 +264,21 @@ def _default(value: Any, ntype: str, extra: str) -> str | None:
         low = text.lower()
         if low.startswith("current_timestamp") or low in ("now()", "(now())"):
             return "CURRENT_TIMESTAMP"
-        return f"({normalize(text, 'mysql')})"
+        return f"({normalize(_unescape(text), 'mysql')})"
     if ntype == "boolean":
         return "true" if text not in ("0", "b'0'") else "false"
     family = ntype.split("(", 1)[0]
     if family in _STRINGY or family in ("varchar", "char"):
         return "'" + text.replace("'", "''") + "'"
     return text
+
+
+def _unescape(expression: str) -> str:
+    """An expression as MySQL reads it, from information_schema's escaped copy.
+
+    CHECK clauses, generation and default expressions come back with every quote and backslash escaped
+    once more (``_utf8mb4\\'A\\'`` for ``_utf8mb4'A'``): there, no quote stands unescaped.  Undo one level.
+    """
+    if "\\'" not in expression or re.search(r"(?<!\\)'", expression):
+        return expression
+    return re.sub(r"\\(.)", r"\1", expression)

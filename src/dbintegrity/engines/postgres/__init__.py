@@ -88,10 +88,9 @@ class PostgresEngine(Engine):
 
     def prepare_session(self, conn: Any) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
-        if not conn.autocommit:
-            # DEFERRABLE INITIALLY DEFERRED foreign keys would check only at COMMIT, which a probe never
-            # reaches: check them at each statement, as MySQL (which has no deferral) always does.
-            conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def check_constraints_at_once(self, conn: Any) -> None:
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def server_version(self, conn: Any) -> str:
         row = conn.execute("SHOW server_version").fetchone()
@@ -195,7 +194,7 @@ class PostgresEngine(Engine):
             (oids,)).fetchall():
             if funcoid not in on_update_functions:  # those implement ON UPDATE CURRENT_TIMESTAMP: a column rule
                 by_oid[oid].triggers.append(_trigger(tgname, tgtype))
-        for oid, vname, vcols in cur.execute(
+        for _oid, vname, vcols in cur.execute(
             "SELECT c.oid, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a "
             " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
