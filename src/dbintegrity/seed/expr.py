@@ -122,10 +122,10 @@ def _column(node: exp.Expr) -> Fn:
 def _literal(node: exp.Expr) -> Fn:
     assert isinstance(node, exp.Literal)
     text = str(node.this)
-    if node.is_string:
-        v = scalar(text)
-    else:
-        v = scalar(int(text)) if re.fullmatch(r"[+-]?\d+", text) else scalar(float(text))
+    value: str | int | float = text
+    if not node.is_string:
+        value = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+    v = scalar(value)
     return lambda s: v
 
 

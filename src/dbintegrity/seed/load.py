@@ -235,10 +235,13 @@ class MySQLLoader(Loader):
     def begin(self, tables: dict[str, Table], rows: int) -> None:
         if self.disposable and rows >= 100_000:
             for name, size in self.BULK_SETTINGS:
-                current = int(self.query(f"SELECT @@GLOBAL.{name}")[0][0])
-                if current < size:
-                    self.run(f"SET GLOBAL {name} = {size}")
-                    self.log(f"mysql: {name} raised from {current} to {size} (a server of our own)")
+                try:
+                    current = int(self.query(f"SELECT @@GLOBAL.{name}")[0][0])
+                    if current < size:
+                        self.run(f"SET GLOBAL {name} = {size}")
+                        self.log(f"mysql: {name} raised from {current} to {size} (a server of our own)")
+                except self.engine.driver_errors as exc:  # e.g. no innodb_redo_log_capacity before 8.0.30
+                    self.log(f"mysql: {name} left as it is: {self.engine.error_message(exc)}")
         self.run("SET foreign_key_checks = 0")
         self.conn.begin()
 
