@@ -24,11 +24,17 @@ def _check(packs: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tupl
     return code, out.out + out.err
 
 
-def test_views_and_trigger_pass_as_declared(capsys):
+def test_views_and_trigger_pass_as_declared(capsys, dbi_config):
     code, out = _check(FIXTURE, capsys)
     assert code == 0, out
     assert "test_view_columns" not in out  # nothing failed
-    assert "mysql / clinic_views" in out and "postgres / clinic_views" in out
+    for engine in dbi_config.engines:
+        assert f"{engine} / clinic_views" in out
+
+
+def _needs(engine: str, dbi_config) -> None:
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this mutant is in the {engine} dialect; this run's engines are {','.join(dbi_config.engines)}")
 
 
 def _mutant(tmp_path: Path, dialect: str, old: str, new: str) -> Path:
@@ -41,7 +47,8 @@ def _mutant(tmp_path: Path, dialect: str, old: str, new: str) -> Path:
     return packs
 
 
-def test_changed_view_columns_fail_with_a_diff(tmp_path, capsys):
+def test_changed_view_columns_fail_with_a_diff(tmp_path, capsys, dbi_config):
+    _needs("postgres", dbi_config)
     packs = _mutant(tmp_path, "postgres", "SELECT id, ward_id, patient_name, admitted_on FROM admissions",
                     "SELECT id, ward_id, admitted_on FROM admissions")
     code, out = _check(packs, capsys, "--engine", "postgres")
@@ -50,7 +57,8 @@ def test_changed_view_columns_fail_with_a_diff(tmp_path, capsys):
             "postgres ['id', 'ward_id', 'admitted_on']") in out
 
 
-def test_dropped_trigger_fails(tmp_path, capsys):
+def test_dropped_trigger_fails(tmp_path, capsys, dbi_config):
+    _needs("mysql", dbi_config)
     packs = _mutant(tmp_path, "mysql", "CREATE TRIGGER admissions_log AFTER INSERT",
                     "CREATE TRIGGER admissions_log_renamed AFTER INSERT")
     code, out = _check(packs, capsys, "--engine", "mysql")
