@@ -25,6 +25,7 @@ import pytest
 
 from dbintegrity import contract
 from dbintegrity.config import OPTION_BY_NAME, Config
+from dbintegrity.engines import get_engine
 from dbintegrity.errors import ConfigError, PackError
 from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.pytest_plugin import SAMPLE_ENV
@@ -140,7 +141,7 @@ def _zero_config(cfg: Config, sql: Path, *, junitxml: Path | None, extra: list[s
     work = Path(tempfile.mkdtemp(prefix=f"dbintegrity-{os.getpid()}-zeroconfig-"))
     try:
         pack_dir = work / ZERO_CONFIG_PACK
-        dialect = pack_dir / ("mysql" if engine == "mysql" else "postgres")
+        dialect = pack_dir / get_engine(engine).dialect_dir
         dialect.mkdir(parents=True)
         for i, f in enumerate(files):
             shutil.copy(f, dialect / f"{i:03d}_{f.name}")
