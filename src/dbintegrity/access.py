@@ -33,7 +33,7 @@ import yaml
 from dbintegrity import synth
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.errors import PackError
-from dbintegrity.model import Schema, Table, grants
+from dbintegrity.model import Column, Schema, Table, grants
 from dbintegrity.probe import Outcome, ProbeFailure, ProbeSession, normalise
 
 if TYPE_CHECKING:
@@ -366,32 +366,52 @@ class RowMaker:
         if unknown:
             raise ValueError(f"{table} has no column {', '.join(sorted(unknown))}")
         fk_cols = {c for fk in spec.foreign_keys for c in fk.columns}
-        unique_cols = synth.unique_carriers(spec)
+        missing = [c for c in sorted(fk_cols) if c not in given and not spec.columns[c].nullable]
+        if missing:
+            raise synth.Unsynthesizable(f"{table}.{missing[0]} is a NOT NULL foreign key: give its value")
+        fixed = {**{c: None for c in fk_cols}, **given}
+        lowered = {c.lower() for c in given}  # CHECKs over given values are the caller's business
+        auto = {c.name for c in spec.columns.values() if c.generated is not None or c.default in ("autoincrement",
+                                                                                                  "identity always")}
         for _ in range(50):
-            row: dict[str, Any] = {}
-            for col in spec.columns.values():
-                if col.name in given:
-                    row[col.name] = given[col.name]
-                elif col.generated is not None or col.default in ("autoincrement", "identity always"):
-                    continue  # the engine computes or numbers it
-                elif col.name in fk_cols:
-                    if not col.nullable:
-                        raise synth.Unsynthesizable(f"{table}.{col.name} is a NOT NULL foreign key: give its value")
-                    row[col.name] = None
-                elif col.name in unique_cols:
-                    row[col.name] = synth.unique_value(col)
-                else:
-                    row[col.name] = synth.random_value(col, self.rng, synth.boundaries_for(spec, col.name))
+            # synth's builder meets CHECKs column by column (ranges, `systolic_bp > diastolic_bp`, the
+            # dosage grammar); drawing whole rows and keeping those that pass would almost never succeed.
+            builder = synth.PlanBuilder(self.schema, _no_draw, rng=self.rng)
+            builder.keep_broken = frozenset(c.text for c in synth.checks_of(spec) if set(c.columns) & lowered)
+            try:
+                row = builder.row(table, fixed, omit=frozenset(auto - set(given)))
+            except synth.Retry:
+                continue
+            self._today(spec, row, given)
             if self._passes(spec, row, set(given)) and not self._repeats(table, row):
                 return row
         raise synth.Unsynthesizable(f"{table}: no row passing its CHECKs and new to its UNIQUE keys in 50 tries")
+
+    def _today(self, spec: Table, row: dict[str, Any], given: Mapping[str, Any]) -> None:
+        """Dates and timestamps no CHECK reads move ahead of the clock, as an application writes them.
+
+        Rows here are written by application roles, which a pack may forbid to backdate (an appointment
+        in the past); rules that relate dates to each other are CHECKs and keep their drawn values.
+        """
+        checked = synth.checked_columns(spec)
+        for col in spec.columns.values():
+            if (col.family in ("date", "timestamp", "datetime") and col.name not in given
+                    and col.name.lower() not in checked and row.get(col.name) is not None):
+                row[col.name] = self._ahead(col)
+
+    def _ahead(self, col: Column) -> Any:
+        """A date or timestamp between tomorrow and a year from now (before MySQL's TIMESTAMP ends in 2038)."""
+        moment = dt.datetime.now().replace(microsecond=0) + dt.timedelta(days=1, seconds=self.rng.randint(0, 365 * 86400))
+        return moment.date() if col.family == "date" else moment
 
     def other_value(self, table: str, column: str, row: Mapping[str, Any]) -> Any:
         """A value for ``column`` that differs from ``row``'s and keeps the row's CHECKs passing."""
         spec = self.schema.tables[table]
         col = spec.columns[column]
+        today = col.family in ("date", "timestamp", "datetime") and column.lower() not in synth.checked_columns(spec)
         for _ in range(50):
             value = (synth.unique_value(col) if any(column in key for key in spec.uniques)
+                     else self._ahead(col) if today
                      else synth.random_value(col, self.rng, synth.boundaries_for(spec, column)))
             changed = dict(row, **{column: value})
             if value is not None and value != row.get(column) and self._passes(spec, changed, set()):
@@ -409,6 +429,11 @@ class RowMaker:
     def _passes(spec: Table, row: Mapping[str, Any], forced: set[str]) -> bool:
         stored = synth.as_stored(spec, row)
         return all(check.check_passes(stored) for check in synth.checks_of(spec) if not set(check.columns) & forced)
+
+
+def _no_draw(strategy: Any) -> Any:
+    """RowMaker's rows are supporting rows: :class:`synth.PlanBuilder` draws them from its Random, never here."""
+    raise AssertionError(f"RowMaker asked Hypothesis for {strategy!r}")
 
 
 def insert_sql(engine: Engine, table: str, row: Mapping[str, Any]) -> tuple[str, list[Any]]:

@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mutate", help="break the pack on purpose and report the mutants the gate fails to catch")
     p.add_argument("pack", help="the pack to mutate")
+    from dbintegrity.mutators import OPERATORS  # the catalogue itself, so the help never falls behind it
+
     p.add_argument("--operator", action="append", metavar="NAME",
-                   help="run only this operator (repeatable): drop_fk, change_fk_action, drop_check, loosen_check, "
-                   "add_enum_label, remove_enum_label, change_generated, drop_not_null, drop_unique, change_default")
+                   help=f"run only this operator (repeatable): {', '.join(OPERATORS)}")
     p.add_argument("--all", action="store_true", help="mutate every target of each operator, not only the first")
     p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, one testcase per mutant")
     p.add_argument("--timeout", type=float, default=900.0, metavar="SECONDS",

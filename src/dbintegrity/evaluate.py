@@ -21,11 +21,15 @@ Deliberate limits, each a place where the engines differ or where we would need 
 * division or modulo by zero is refused (PostgreSQL raises an error, MySQL returns NULL);
 * integers are unbounded: engine overflow errors are not reproduced;
 * ``GREATEST``/``LEAST`` (NULL handling differs), ``CURRENT_DATE``/``NOW()`` and other non-deterministic
-  functions, regular expressions, JSON operators, sub-queries and unknown functions are refused.
+  functions, JSON operators, sub-queries and unknown functions are refused;
+* regular expressions (``~``, ``~*``, ``REGEXP_LIKE``) are evaluated only in the subset the engines agree
+  on (:mod:`dbintegrity.sqlregex`), and intervals only in fixed units (seconds to weeks: months and years
+  are calendar arithmetic).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -37,6 +41,8 @@ from typing import Any, Final
 
 import sqlglot
 from sqlglot import exp
+
+from dbintegrity import sqlregex
 
 __all__ = ["Expr", "Unsupported", "compile_expr"]
 
@@ -64,6 +70,16 @@ _BOOLEAN_TEXT: Final = {"t": True, "true": True, "y": True, "yes": True, "on": T
 
 
 @dataclass(frozen=True)
+class Interval:
+    """An SQL interval in fixed units; kept apart from ``timedelta``, which is how PyMySQL returns TIME."""
+
+    delta: dt.timedelta
+
+
+_INTERVAL_UNITS: Final = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 7 * 86400}
+
+
+@dataclass(frozen=True)
 class Expr:
     """A compiled neutral expression: evaluate it against rows and list the values worth probing.
 
@@ -76,6 +92,8 @@ class Expr:
     columns: tuple[str, ...]
     _fn: _Fn = field(repr=False, compare=False)
     _bounds: tuple[tuple[str, tuple[object, ...]], ...] = field(repr=False, compare=False)
+    _relative: tuple[tuple[str, _Fn], ...] = field(default=(), repr=False, compare=False)
+    _examples: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False, compare=False)
 
     def evaluate(self, row: Mapping[str, object]) -> object | None:
         """The SQL value of the expression for ``row`` (``None`` is NULL).
@@ -100,6 +118,30 @@ class Expr:
         """
         return {column: list(values) for column, values in self._bounds}
 
+    def examples(self, column: str) -> list[str]:
+        """Values of ``column`` that match the regular expressions the expression applies to it."""
+        return [value for name, values in self._examples if name == column.lower() for value in values]
+
+    def relative_boundaries(self, column: str, row: Mapping[str, object]) -> list[object]:
+        """Values of ``column`` at the edge of a comparison with other columns of ``row``.
+
+        ``expires_at <= created_at + INTERVAL '1 DAY'`` has no constant to probe around; once ``created_at``
+        is known, ``created_at + 1 day`` and its neighbours are the edge.  Comparisons whose other side is
+        NULL or cannot be evaluated for this row give nothing.
+        """
+        lowered = {str(key).lower(): value for key, value in row.items()}
+        out: list[object] = []
+        for name, other in self._relative:
+            if name != column.lower():
+                continue
+            try:
+                value = other(lowered)
+                if value is not None and not isinstance(value, Interval):
+                    out += _neighbours(_probe_value(value))
+            except Unsupported:
+                continue
+        return out
+
 
 def compile_expr(text: str) -> Expr:
     """Compile neutral expression ``text``; raises :class:`Unsupported` for anything we cannot evaluate.
@@ -116,7 +158,8 @@ def compile_expr(text: str) -> Expr:
     columns = tuple(compiler.columns)
     found = _find_boundaries(tree)
     bounds = tuple((column, tuple(_sorted_unique(found[column]))) for column in columns if found.get(column))
-    return Expr(text=text, columns=columns, _fn=fn, _bounds=bounds)
+    return Expr(text=text, columns=columns, _fn=fn, _bounds=bounds, _relative=tuple(_find_relative(tree)),
+                _examples=tuple(_find_examples(tree)))
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -148,6 +191,8 @@ def _kind(value: object) -> str:
         return "time"
     if isinstance(value, dt.timedelta):  # PyMySQL returns TIME columns as timedelta
         return "duration"
+    if isinstance(value, Interval):
+        return "interval"
     raise Unsupported(f"a value of Python type {type(value).__name__} is not evaluated in Python")
 
 
@@ -279,6 +324,19 @@ def _numbers(left: object, right: object, operator: str) -> tuple[Any, Any]:
     if isinstance(left, float) or isinstance(right, float):
         return float(left), float(right)  # type: ignore[arg-type]
     return left, right
+
+
+def _interval_arithmetic(left: object, right: object, operator: str) -> object:
+    """A timestamp or date moved by a fixed interval; a date becomes a timestamp, as in PostgreSQL (MySQL keeps
+    a date when the interval is whole days, which compares equal: a date meets a timestamp at midnight)."""
+    if operator == "+" and isinstance(left, Interval):
+        left, right = right, left
+    if not isinstance(right, Interval) or operator not in ("+", "-") or not isinstance(left, dt.date):
+        raise Unsupported(f"{operator} on {_kind(left)} and {_kind(right)} values is not evaluated in Python")
+    moment = left if isinstance(left, dt.datetime) else _at_midnight(left)
+    if moment.tzinfo is not None:
+        raise Unsupported("interval arithmetic on a time-zone-aware timestamp depends on the session time zone")
+    return moment + right.delta if operator == "+" else moment - right.delta
 
 
 def _decimal(value: int | Decimal) -> Decimal:
@@ -502,7 +560,8 @@ class _Compiler:
             exp.Case: self._case, exp.If: self._if, exp.Coalesce: self._coalesce, exp.Nullif: self._nullif,
             exp.Length: self._length, exp.Lower: self._lower, exp.Upper: self._upper, exp.Trim: self._trim,
             exp.Abs: self._abs, exp.Round: self._round, exp.Cast: self._cast, exp.DPipe: self._dpipe,
-            exp.Concat: self._concat,
+            exp.Concat: self._concat, exp.RegexpLike: self._regexp, exp.RegexpILike: self._regexp,
+            exp.Interval: self._interval,
         }
         for kind in _COMPARISONS:
             self._handlers[kind] = self._comparison
@@ -687,6 +746,44 @@ class _Compiler:
 
         return fn
 
+    def _regexp(self, node: exp.RegexpLike | exp.RegexpILike) -> _Fn:
+        """``x ~ 'p'`` (and MySQL's ``REGEXP_LIKE(x, 'p', 'c')``): only literal patterns, checked up front."""
+        operand = self.compile(node.this)
+        pattern = node.expression
+        if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            raise Unsupported(f"a regular expression that is not a literal ({pattern.sql(dialect='postgres')}) "
+                              "is not evaluated in Python")
+        flag = node.args.get("flag")
+        if flag is not None:
+            raise Unsupported(f"regular expression flags ({flag.sql(dialect='postgres')}) are not evaluated in Python")
+        ignore_case = isinstance(node, exp.RegexpILike)
+        try:
+            sqlregex.compile_pattern(pattern.this, ignore_case)
+        except sqlregex.RegexUnsupported as exc:
+            raise Unsupported(str(exc)) from None
+        text = pattern.this
+
+        def fn(row: Row) -> object:
+            value = operand(row)
+            if value is None:
+                return None
+            try:
+                return sqlregex.matches(text, _text_argument(value, "~"), ignore_case)
+            except sqlregex.RegexUnsupported as exc:
+                raise Unsupported(str(exc)) from None
+
+        return fn
+
+    def _interval(self, node: exp.Interval) -> _Fn:
+        unit = node.args.get("unit")
+        amount = node.this
+        name = (unit.name if unit is not None else "").upper().rstrip("S")
+        if not (isinstance(amount, exp.Literal) and name in _INTERVAL_UNITS and _INT.fullmatch(amount.this.strip())):
+            raise Unsupported(f"interval {node.sql(dialect='postgres')} is not evaluated in Python "
+                              "(only whole numbers of seconds, minutes, hours, days or weeks)")
+        value = Interval(dt.timedelta(seconds=int(amount.this) * _INTERVAL_UNITS[name]))
+        return lambda _row: value
+
     def _escape(self, node: exp.Escape) -> _Fn:
         if type(node.this) not in (exp.Like, exp.ILike):
             raise Unsupported(_describe(node))
@@ -703,6 +800,8 @@ class _Compiler:
             first, second = left(row), right(row)
             if first is None or second is None:
                 return None
+            if isinstance(first, Interval) or isinstance(second, Interval):
+                return _interval_arithmetic(first, second, symbol)
             return operation(*_numbers(first, second, symbol))
 
         return fn
@@ -1066,6 +1165,10 @@ def _find_boundaries(tree: exp.Expr) -> dict[str, list[object]]:
                 value = None if column is None else _constant(bound)
                 if value is not None:
                     add(column, _neighbours(value))
+        elif isinstance(node, (exp.RegexpLike, exp.RegexpILike)) and isinstance(node.expression, exp.Literal):
+            column = _column_name(node.this)
+            with contextlib.suppress(sqlregex.RegexUnsupported):  # compile_expr has refused it already
+                add(column, sqlregex.examples(node.expression.this))
         elif isinstance(node, exp.In) and node.expressions:
             column = _column_name(node.this)
             if column is not None:
@@ -1073,6 +1176,43 @@ def _find_boundaries(tree: exp.Expr) -> dict[str, list[object]]:
                 outsider = _outsider(members)
                 add(column, members if outsider is None else [*members, outsider])
     return found
+
+
+def _find_examples(tree: exp.Expr) -> list[tuple[str, tuple[str, ...]]]:
+    """(column, matching values) for each ``column ~ 'literal pattern'`` in the tree."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for node in tree.find_all(exp.RegexpLike, exp.RegexpILike):
+        column = _column_name(node.this)
+        pattern = node.expression
+        if column is None or not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            continue
+        ignore_case = isinstance(node, exp.RegexpILike)
+        try:
+            hits = tuple(x for x in sqlregex.examples(pattern.this) if sqlregex.matches(pattern.this, x, ignore_case))
+        except sqlregex.RegexUnsupported:
+            continue
+        out.append((column, hits))
+    return out
+
+
+def _find_relative(tree: exp.Expr) -> list[tuple[str, _Fn]]:
+    """(column, other side) for each comparison of a bare column with an expression of *other* columns."""
+    out: list[tuple[str, _Fn]] = []
+    for node in tree.walk(bfs=False):
+        if type(node) not in _COMPARISONS:
+            continue
+        for side, other in ((node.this, node.expression), (node.expression, node.this)):
+            column = _column_name(side)
+            if column is None:
+                continue
+            compiler = _Compiler()
+            try:
+                fn = compiler.compile(other)
+            except Unsupported:
+                continue
+            if compiler.columns and column not in compiler.columns:
+                out.append((column, fn))
+    return out
 
 
 def _sorted_unique(values: list[object]) -> list[object]:

@@ -3,8 +3,10 @@
 Targets come from the contract, never from a live database, so both dialects of a pack get the same
 mutants and a report compares like with like.  Everything that can be decided without an engine lives
 here: which FK action to switch to, which bound of a CHECK to widen (rewritten on the neutral expression
-with sqlglot), which ENUM label to remove, which DEFAULT to use instead.  What remains, the DDL, is one
-method per operator of :class:`DialectMutations`, implemented in ``engines/<engine>/mutations.py``.
+with sqlglot), which ENUM label to remove, which DEFAULT to use instead, which privilege to revoke or
+grant.  What remains, the DDL, is one method per operator of :class:`DialectMutations`, implemented in
+``engines/<engine>/mutations.py``; statements both engines spell alike but for quoting (re-adding an FK,
+GRANT and REVOKE) are built here once, from the quoting function the engine passes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlglot import exp
 
 from dbintegrity import contract
 from dbintegrity.errors import DbIntegrityError
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger
 
 MUTANT_LABEL = "dbi_mutant"
 """The ENUM label (and IN-list value) operators add: recognisable in a failure message."""
@@ -45,9 +47,10 @@ class Catalog(Protocol):
 class DialectMutations(Protocol):
     """One method per operator, returning the statements that apply it in one dialect.
 
-    Live objects (``fk``, ``check``, ``index``) come from introspection and carry the engine's names;
-    ``column`` is the contract column *after* the mutation, so a dialect that must restate a whole
-    column (MySQL ``MODIFY``) can build it from the contract.
+    Live objects (``fk``, ``check``, ``index``, ``trigger``) come from introspection and carry the engine's
+    names; ``column`` is the contract column *after* the mutation, so a dialect that must restate a whole
+    column (MySQL ``MODIFY``) can build it from the contract.  ``role`` and ``operation`` are the contract's
+    (``hm_nurse``, ``UPDATE(notes)``): grants have no engine-invented names.
     """
 
     def drop_fk(self, table: str, fk: ForeignKey) -> list[str]: ...
@@ -60,6 +63,9 @@ class DialectMutations(Protocol):
     def drop_not_null(self, table: str, column: Column) -> list[str]: ...
     def drop_unique(self, table: Table, index: Index) -> list[str]: ...
     def change_default(self, table: str, column: Column) -> list[str]: ...
+    def drop_trigger(self, table: str, trigger: Trigger) -> list[str]: ...
+    def revoke_grant(self, table: str, role: str, operation: str) -> list[str]: ...
+    def widen_grant(self, table: str, role: str, operation: str) -> list[str]: ...
 
 
 def dialect_mutations(engine_module: str, catalog: Catalog) -> DialectMutations:
@@ -72,6 +78,32 @@ def dialect_mutations(engine_module: str, catalog: Catalog) -> DialectMutations:
     return cast(DialectMutations, module.dialect(catalog))
 
 
+def add_foreign_key(table: str, fk: ForeignKey, on_delete: str, quote: Callable[[str], str]) -> str:
+    """Re-create the live ``fk`` under its own name with another ON DELETE: both engines spell it alike."""
+    return (f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(fk.name or '')} FOREIGN KEY "
+            f"({', '.join(map(quote, fk.columns))}) REFERENCES {quote(fk.ref_table)} "
+            f"({', '.join(map(quote, fk.ref_columns))}) ON DELETE {on_delete} ON UPDATE {fk.on_update}")
+
+
+_OPERATION = re.compile(r"([A-Z][A-Z ]*?)\s*(?:\(([^()]*)\))?")
+
+
+def grant_statement(verb: str, table: str, grantee: str, operation: str, quote: Callable[[str], str]) -> str:
+    """``GRANT`` or ``REVOKE`` of one contract operation on a table, in the syntax both engines share.
+
+    ``operation`` is in the contract's form (:func:`dbintegrity.model.grants`): ``DELETE`` is the table-level
+    privilege, ``UPDATE(notes)`` the column-level one, so revoking it leaves a table-level UPDATE alone.
+    ``grantee`` comes already written by the engine: a MySQL account and a PostgreSQL role are not quoted alike.
+    """
+    m = _OPERATION.fullmatch(operation)
+    if verb not in ("GRANT", "REVOKE") or m is None:
+        raise MutationError(f"cannot write {verb} {operation!r}: expected OPERATION or OPERATION(column, ...)")
+    privilege = m.group(1)
+    if m.group(2) is not None:
+        privilege += f" ({', '.join(quote(c.strip()) for c in m.group(2).split(','))})"
+    return f"{verb} {privilege} ON {quote(table)} {'TO' if verb == 'GRANT' else 'FROM'} {grantee}"
+
+
 # ---------------------------------------------------------------------------------------------------
 # The catalogue: which targets an operator takes from the contract, and what it does to them
 # ---------------------------------------------------------------------------------------------------
@@ -82,9 +114,19 @@ class Target:
     table: str
     key: str
     subject: tuple[str, ...]
-    """The columns involved: a schema diff or a gate test about this target names one of them."""
+    """The columns involved (a trigger's name, a grant's role): a schema diff or a gate test about this target
+    names one of them."""
     obj: Any
-    """The contract object: ForeignKey, Check, Column, or a tuple of UNIQUE columns."""
+    """The contract object: ForeignKey, Check, Column, Trigger, a tuple of UNIQUE columns, or a Privilege."""
+
+
+@dataclass(frozen=True)
+class Privilege:
+    """One operation of a role on a table (the table is the target's): the one to revoke, or to grant."""
+
+    role: str
+    operation: str
+    """In the contract's form: ``DELETE``, ``UPDATE(notes)``."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +176,40 @@ def _column_targets(schema: Schema, keep: Callable[[Table, Column], bool]) -> li
 def _unique_targets(schema: Schema) -> list[Target]:
     return [Target(i.table, i.id, i.expected, i.expected) for i in contract.items(schema, "unique")
             if i.expected != schema.tables[i.table].primary_key]
+
+
+def _trigger_targets(schema: Schema) -> list[Target]:
+    return [Target(i.table, i.id, (i.key,), i.expected) for i in contract.items(schema, "trigger")]
+
+
+WIDEN_ORDER = ("DELETE", "UPDATE", "INSERT", "SELECT")
+"""The table-level privileges ``widen_grant`` may add, most dangerous first: a role that may suddenly
+DELETE is the hole a grant matrix exists to prevent."""
+
+
+def missing_privilege(granted: Sequence[str]) -> str | None:
+    """The first of :data:`WIDEN_ORDER` that ``granted`` does not hold at table level (``UPDATE(notes)`` is
+    not ``UPDATE``), or ``None`` when the role holds all four."""
+    return next((op for op in WIDEN_ORDER if op not in granted), None)
+
+
+def _revoke_targets(schema: Schema) -> list[Target]:
+    """Every (role, table) the contract grants something, with its first operation (table-level ones sort first).
+
+    The subject is the role: the gate's privilege tests are named ``role:table``, so that is the word that
+    puts the test that should kill the mutant first."""
+    return [Target(i.table, i.id, (i.key,), Privilege(i.key, i.expected[0]))
+            for i in contract.items(schema, "privilege") if i.expected]
+
+
+def _widen_targets(schema: Schema) -> list[Target]:
+    """Every (role, table) of the contract, including those it grants nothing, that lacks a privilege to add."""
+    out = []
+    for i in contract.items(schema, "privilege"):
+        op = missing_privilege(i.expected)
+        if op is not None:
+            out.append(Target(i.table, i.id, (i.key,), Privilege(i.key, op)))
+    return out
 
 
 def _live_fk(target: Target, live: Table) -> ForeignKey:
@@ -232,6 +308,29 @@ def _change_default(target: Target, schema: Schema, live: Table, dialect: Dialec
     return Change(f"DEFAULT {col.default} -> {new}", dialect.change_default(target.table, after))
 
 
+def _drop_trigger(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+    trigger = next((tr for tr in live.triggers if tr.name == target.obj.name), None)
+    if trigger is None:
+        raise MutationError(f"{target.key}: the unmutated pack has no such TRIGGER to mutate")
+    return Change(f"drop TRIGGER {trigger.name} ({trigger.timing} {'/'.join(trigger.events)})",
+                  dialect.drop_trigger(target.table, trigger))
+
+
+# The grant operators trust the contract for the live grants: the baseline run has already proven that the
+# unmutated pack grants exactly what the contract says (the gate's privilege tests), and grants carry no
+# engine-invented names to look up.
+def _revoke_grant(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+    p: Privilege = target.obj
+    return Change(f"REVOKE {p.operation} ON {target.table} FROM {p.role}",
+                  dialect.revoke_grant(target.table, p.role, p.operation))
+
+
+def _widen_grant(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+    p: Privilege = target.obj
+    return Change(f"GRANT {p.operation} ON {target.table} TO {p.role}",
+                  dialect.widen_grant(target.table, p.role, p.operation))
+
+
 _NUMERIC = {"integer", "bigint", "smallint", "tinyint", "decimal", "float", "double"}
 _TEXTUAL = {"varchar", "char", "text"}
 
@@ -240,7 +339,8 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("change_fk_action", "change an FK's ON DELETE (CASCADE -> SET NULL/RESTRICT, else -> CASCADE)",
              _fk_targets, _change_fk_action),
     Operator("drop_check", "drop a CHECK constraint", _check_targets, _drop_check),
-    Operator("loosen_check", "widen a CHECK's bound by one (<= 10 -> <= 11), or add a value to its IN list",
+    Operator("loosen_check", "widen a CHECK's bound by one (<= 10 -> <= 11), add a value to its IN list, or drop "
+             "a regular expression's end anchor",
              lambda s: [t for t in _check_targets(s) if loosen(t.obj.expression) is not None], _loosen_check),
     Operator("add_enum_label", f"add the label '{MUTANT_LABEL}' to an ENUM",
              lambda s: _column_targets(s, lambda t, c: c.type == "enum"), _add_enum_label),
@@ -257,6 +357,11 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("drop_unique", "drop a UNIQUE constraint or unique index", _unique_targets, _drop_unique),
     Operator("change_default", "change a column's DEFAULT to another valid value",
              lambda s: _column_targets(s, lambda t, c: other_default(c) is not None), _change_default),
+    Operator("drop_trigger", "drop a TRIGGER", _trigger_targets, _drop_trigger),
+    Operator("revoke_grant", "revoke a role's first privilege on a table (UPDATE(notes) only revokes that column's)",
+             _revoke_targets, _revoke_grant),
+    Operator("widen_grant", f"grant a role a privilege it lacks on a table (the first of {', '.join(WIDEN_ORDER)})",
+             _widen_targets, _widen_grant),
 )}
 
 
@@ -302,6 +407,12 @@ def loosen(expression: str) -> tuple[str, str] | None:
                 and not isinstance(in_list.parent, exp.Not):
             in_list.set("expressions", [*values, exp.Literal.string(MUTANT_LABEL)])
             return tree.sql(dialect="postgres"), f"IN (...) + '{MUTANT_LABEL}'"
+    for match in tree.find_all(exp.RegexpLike, exp.RegexpILike):
+        pattern = match.expression
+        if isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this.endswith("$") \
+                and not pattern.this.endswith("\\$") and not isinstance(match.parent, exp.Not):
+            match.set("expression", exp.Literal.string(pattern.this[:-1]))
+            return tree.sql(dialect="postgres"), "regular expression loses its end anchor '$' (trailing text accepted)"
     return None
 
 

@@ -16,6 +16,7 @@ from dbintegrity.errors import PackError
 from dbintegrity.sqlsplit import SplitError, Statement, split_file
 
 CONTRACT_FILE = "contract.yml"
+SESSION_FILE = "session.yml"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,30 @@ class Pack:
         if not files:
             raise PackError(f"pack {self.name}: {folder} has no .sql files; add the {dialect} DDL as NN_name.sql")
         return files
+
+    def session_statements(self, dialect: str, purpose: str = "backfill") -> list[str]:
+        """Statements dbintegrity's own sessions run for ``purpose`` (``session.yml``; none when absent).
+
+        ``backfill`` is how a pack lets probes and the seeder write historical rows that its triggers refuse
+        to applications (an appointment in the past); the pack's triggers decide who may use it.
+        """
+        path = self.path / SESSION_FILE
+        if not path.is_file():
+            return []
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", line {mark.line + 1}" if mark is not None else ""
+            raise PackError(f"pack {self.name}: {path}{line} is not valid YAML: {exc}") from None
+        section = data.get(purpose, {}) if isinstance(data, dict) else None
+        statements = section.get(dialect, []) if isinstance(section, dict) else None
+        if not isinstance(statements, list) or not all(isinstance(x, str) for x in statements):
+            raise PackError(f"pack {self.name}: {path}: {purpose}.{dialect} must be a list of SQL statements "
+                            "(strings), e.g. [\"SET @flag = 1\"]")
+        return statements
 
     def statements(self, dialect: str) -> list[Statement]:
         """All statements of the dialect, files in name order; cached for the run."""

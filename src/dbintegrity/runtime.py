@@ -203,7 +203,25 @@ class Runtime:
     def probe_session(self, engine: str, pack: str) -> ProbeSession:
         database = self.probe_database(engine, pack)
         conn = self.connect(engine, database, autocommit=False)
-        return ProbeSession(self.engine(engine), conn, self.contract(pack))
+        probe = ProbeSession(self.engine(engine), conn, self.contract(pack))
+        self.backfill(engine, pack, conn)  # probes draw dates from decades past: historical rows
+        return probe
+
+    def backfill(self, engine: str, pack: str, conn: Any) -> None:
+        """Put ``conn`` in the pack's backfill mode (``session.yml``), in which historical rows may be written."""
+        self.session_mode(engine, pack, conn, "backfill")
+
+    def session_mode(self, engine: str, pack: str, conn: Any, mode: str) -> None:
+        """Run the pack's ``session.yml`` statements for ``mode`` (``backfill``, ``application``) on ``conn``."""
+        for statement in self.pack(pack).session_statements(self.engine(engine).dialect_dir, mode):
+            cur = conn.cursor()
+            try:
+                cur.execute(statement)
+            except Exception as exc:
+                raise PackError(f"pack {pack}: session.yml {mode} statement {statement!r} failed on {engine}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+            finally:
+                cur.close()
 
     def count_statements(self, engine: str, n: int, seconds: float = 0.0) -> None:
         """Probe throughput bookkeeping (database round trips and the time spent in probes)."""

@@ -8,6 +8,7 @@ casts of literals, identifier quoting and case) and print the result in one neut
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlglot
@@ -27,6 +28,8 @@ def normalize(expression: str, dialect: str) -> str:
         tree = sqlglot.parse_one(expression, read=_READ[dialect])
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return " ".join(expression.split())
+    if dialect == "mysql":
+        tree = tree.transform(_mysql_regexp)
     text = tree.sql(dialect="postgres")
     for _ in range(20):  # a replaced node's children are not revisited: repeat to a fixed point
         tree = tree.transform(_rewrite)
@@ -37,6 +40,37 @@ def normalize(expression: str, dialect: str) -> str:
     return text
 
 
+def _mysql_regexp(node: exp.Expression) -> exp.Expression:
+    """MySQL's ``REGEXP_LIKE(x, p, 'c')`` is PostgreSQL's ``x ~ p``; without ``'c'`` it follows the column's
+    collation, case-insensitive by default (``x ~* p``).  Other flags stay, and the evaluator refuses them."""
+    if not isinstance(node, exp.RegexpLike):
+        return node
+    flag = node.args.get("flag")
+    if isinstance(flag, exp.Introducer):
+        flag = flag.expression
+    text = flag.this if isinstance(flag, exp.Literal) and flag.is_string else None
+    if flag is None or text == "i":
+        return exp.RegexpILike(this=node.this.copy(), expression=node.expression.copy())
+    if text == "c":
+        return exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy())
+    return node
+
+
+_INTERVAL_TEXT = re.compile(r"\s*(-?\d+)\s+(second|minute|hour|day|week|month|year)s?\s*", re.IGNORECASE)
+_DURATION_TEXT = re.compile(r"\s*(\d+):00:00\s*")
+
+
+def _interval(text: str) -> exp.Interval | None:
+    """PostgreSQL's ``'1 day'::interval`` (or ``'24:00:00'``) as MySQL's ``INTERVAL 1 DAY`` prints."""
+    m = _INTERVAL_TEXT.fullmatch(text)
+    if m:
+        return exp.Interval(this=exp.Literal.string(m.group(1)), unit=exp.Var(this=m.group(2).upper()))
+    m = _DURATION_TEXT.fullmatch(text)
+    if m:
+        return exp.Interval(this=exp.Literal.string(str(int(m.group(1)))), unit=exp.Var(this="HOUR"))
+    return None
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren) and _redundant(node):
         inner: exp.Expression = node.this
@@ -44,6 +78,14 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Between):  # parenthesised so NOT x BETWEEN ... keeps its meaning
         return exp.Paren(this=exp.and_(exp.GTE(this=node.this.copy(), expression=node.args["low"].copy()),
                                        exp.LTE(this=node.this.copy(), expression=node.args["high"].copy())))
+    if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.INTERVAL) and isinstance(node.this, exp.Literal):
+        interval = _interval(node.this.this)
+        if interval is not None:
+            return interval
+    if isinstance(node, exp.Interval) and isinstance(node.this, exp.Literal):  # INTERVAL '1' DAY == INTERVAL 1 DAY
+        unit = node.args.get("unit")
+        if unit is not None and not node.this.is_string:
+            return exp.Interval(this=exp.Literal.string(node.this.this), unit=unit.copy())
     if isinstance(node, exp.Cast) and isinstance(node.this, (exp.Literal, exp.Column, exp.Array)):
         operand: exp.Expression = node.this
         return operand
@@ -86,3 +128,19 @@ def _redundant(paren: exp.Paren) -> bool:
     if isinstance(inner, exp.Connector):  # AND and OR are associative
         return type(inner) is type(outer)
     return isinstance(inner, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)) and outer.this is paren  # left-assoc.
+
+
+def case_sensitive_regexp(node: exp.Expression) -> exp.Expression:
+    """A sqlglot transform for writing MySQL: neutral ``x ~ p`` is case-sensitive, and MySQL's ``REGEXP_LIKE``
+    follows the column's collation unless told ``'c'`` (the inverse of the reading in :func:`normalize`)."""
+    if type(node) is exp.RegexpLike and node.args.get("flag") is None:
+        return exp.RegexpLike(this=node.this.copy(), expression=node.expression.copy(), flag=exp.Literal.string("c"))
+    return node
+
+
+def to_dialect(expression: str, dialect: str) -> str:
+    """A neutral expression written for ``dialect`` (``mysql`` or ``postgres``), meaning kept."""
+    tree = sqlglot.parse_one(expression, read=_READ["neutral"])
+    if dialect == "mysql":
+        tree = tree.transform(case_sensitive_regexp)
+    return tree.sql(dialect=dialect)

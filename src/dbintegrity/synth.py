@@ -38,6 +38,10 @@ MAX_DEPTH = 8
 _serial = itertools.count(1)
 
 
+class Retry(Exception):
+    """A builder without Hypothesis drew a row it cannot keep; the caller draws again."""
+
+
 class Unsynthesizable(Exception):
     """No valid row can be built for this table from the contract; the message is a skip reason."""
 
@@ -118,10 +122,12 @@ class PlanBuilder:
     parent column through Hypothesis made FK worlds cost about 0.3 s of pure generation per example.
     """
 
-    def __init__(self, schema: Schema, draw: Draw) -> None:
+    def __init__(self, schema: Schema, draw: Draw, rng: random.Random | None = None) -> None:
         self.schema = schema
         self.draw = draw
-        self.rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+        self.rng = rng if rng is not None else random.Random(draw(st.integers(0, 2**32 - 1)))
+        self.draws = rng is None
+        """Whether the target row's values come from Hypothesis; given a Random, every value comes from it."""
         self.plan = Plan()
         self.used: dict[tuple[str, str], set[Any]] = {}
         self.keep_broken: frozenset[str] = frozenset()
@@ -167,6 +173,8 @@ class PlanBuilder:
                 if not ready or _passes(table, row, ready):
                     break
             else:
+                if self._edge_value(table, col, row, ready):
+                    continue
                 if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready):
                     row[col.name] = None  # `ends_on IS NULL OR ends_on >= starts_on` with starts_on at the top
         for name in list(row):
@@ -175,7 +183,8 @@ class PlanBuilder:
         try:
             stored = as_stored(table, row)  # what the engine's CHECKs will see: defaults filled in
             forced = {o.lower() for o in overrides}
-            assume(all(check.check_passes(stored) for check in checks_of(table) if not set(check.columns) & forced))
+            self._assume(all(check.check_passes(stored) for check in checks_of(table)
+                             if not set(check.columns) & forced))
             # A CHECK over a forced column is the caller's business when it breaks it on purpose; otherwise
             # the other columns were steered to meet it, and if they could not, the forced values rule it out.
             broken = [c.text for c in checks if set(c.columns) & forced and not c.check_passes(stored)]
@@ -184,11 +193,42 @@ class PlanBuilder:
                                       f"break CHECK ({broken[0]}) whatever the other columns hold")
             for col in table.columns.values():  # a generated value must fit its own column too
                 if col.generated is not None:
-                    assume(fits(col, compiled(col.generated).evaluate(stored)))
+                    self._assume(fits(col, compiled(col.generated).evaluate(stored)))
         except Unsupported as exc:
             raise Unsynthesizable(f"{table_name}: {exc}") from None
         self.plan.inserts.append(Insert(table_name, row))
         return row
+
+    def _assume(self, condition: bool) -> None:
+        """Hypothesis's ``assume`` inside a test; :class:`Retry` for a builder driven by a Random alone."""
+        if not condition:
+            if self.draws:
+                reject()
+            raise Retry("this attempt drew a row that cannot be kept")
+
+    def _edge_value(self, table: Table, col: Column, row: dict[str, Any], ready: list[Expr]) -> bool:
+        """Give ``col`` a value at the edge of a comparison with the row's other columns, if one passes.
+
+        Random values almost never land in ``created_at < expires_at <= created_at + 1 day``; the edges of
+        that window, computed from the row's ``created_at``, do (and they are the values worth probing).
+        """
+        try:
+            stored = as_stored(table, row)
+        except Unsupported:
+            return False
+        candidates: list[Any] = [v for check in ready for v in check.relative_boundaries(col.name, stored)]
+        candidates += [v for check in ready for v in check.examples(col.name)]  # matches of `dosage ~ '...'`
+        self.rng.shuffle(candidates)
+        for candidate in candidates:
+            value = candidate
+            if isinstance(candidate, Decimal) and col.family in INT_RANGES:
+                if candidate != candidate.to_integral_value():
+                    continue
+                value = int(candidate)
+            if fits(col, value) and _passes(table, {**row, col.name: value}, ready):
+                row[col.name] = value
+                return True
+        return False
 
     def _parent_for(self, table: Table, fk: ForeignKey, row: dict[str, Any], fresh: bool, depth: int,
                     trail: tuple[str, ...]) -> None:
@@ -223,6 +263,7 @@ class PlanBuilder:
             row[c] = parent[rc]
 
     def _value(self, table: Table, col: Column, *, unique: bool, target: bool) -> Any:
+        target = target and self.draws
         if unique and col.name.lower() in checked_columns(table):
             return self._distinct(table, col, target)
         if unique:
@@ -275,7 +316,8 @@ class PlanBuilder:
             if value is not None and value not in used:
                 used.add(value)
                 return value
-        reject()  # the CHECK leaves too few values for this plan's rows
+        self._assume(False)  # the CHECK leaves too few values for this plan's rows
+        raise AssertionError("unreachable")
 
 
 TARGET_TRIES = 12
@@ -589,11 +631,21 @@ def violations(schema: Schema, table_name: str) -> list[Violation]:
     out = [Violation("not_null", f"{table_name}.{c.name}") for c in table.columns.values()
            if not c.nullable and c.name not in auto and c.default != "autoincrement"]
     out += [Violation("invalid_value", f"{table_name}.{c.name}") for c in table.columns.values()
-            if c.enum is not None and c.family == "enum"]
+            if c.enum is not None and c.family == "enum" and not _label_checked(table, c.name)]
     out += [Violation("fk", f"{table_name}.{fk.key}") for fk in table.foreign_keys]
     out += [Violation("unique", f"{table_name}:unique({','.join(u)})") for u in table.uniques]
     out += [Violation("check", f"{table_name}:check({c.expression})") for c in table.checks]
     return out
+
+
+def _label_checked(table: Table, column: str) -> bool:
+    """Whether a CHECK refuses any value outside the ENUM whatever the other columns hold (``unit = 'F' AND ...
+    OR unit = 'C' AND ...``): then a bad label breaks that CHECK too, and no row breaks the ENUM alone."""
+    try:
+        return any(not check.check_passes({column: "zz_not_a_label"}) for check in checks_of(table)
+                   if column.lower() in check.columns)
+    except (Unsupported, Unsynthesizable):
+        return False
 
 
 @st.composite
@@ -622,11 +674,24 @@ def violating_plan(draw: Draw, schema: Schema, table: str, violation: Violation)
     if violation.kind == "check":
         expr = compile_expr(violation.target.split("(", 1)[1][:-1])
         bounds = expr.boundaries()
-        assume(bool(bounds))
+        others = [c for c in checks_of(t) if c.text != expr.text]
+        if not bounds:  # `systolic_bp > diastolic_bp`: break it at the edge the row's own values draw
+            plan = _as_plan(draw(valid_plan(schema, table, keep_broken=frozenset({expr.text}))))
+            row = plan.target.row
+            edges = [(c, v) for c in expr.columns if c in {k.lower() for k in row}
+                     for v in expr.relative_boundaries(c, row)]
+            assume(bool(edges))
+            col, value = draw(st.sampled_from(edges))
+            name = next(k for k in row if k.lower() == col)
+            column = t.columns[name]
+            if isinstance(value, Decimal) and column.family in INT_RANGES and value == value.to_integral_value():
+                value = int(value)
+            row[name] = value
+            assume(fits(column, value) and not expr.check_passes(row) and all(c.check_passes(row) for c in others))
+            return plan
         col = draw(st.sampled_from(sorted(bounds)))
         value = draw(st.sampled_from(bounds[col]))
         plan = draw(valid_plan(schema, table, {col: value}, keep_broken=frozenset({expr.text})))
-        others = [c for c in checks_of(t) if c.text != expr.text]
         assume(not expr.check_passes(plan.target.row) and all(c.check_passes(plan.target.row) for c in others))
         return _as_plan(plan)
     raise ValueError(f"unknown violation kind {violation.kind}")

@@ -38,10 +38,20 @@ def schema(dbi_runtime):
     return contract.load(dbi_runtime.pack(PACK).contract_path)
 
 
-@pytest.mark.parametrize("operator", list(OPERATORS))
-def test_operator_ddl_applies_and_changes_the_live_schema(engine, operator, schema, dbi_runtime, tmp_path):
+GRANT_OPERATORS = ("revoke_grant", "widen_grant")
+"""They change privileges on purpose: the check that column privileges survive does not apply to them."""
+
+
+@pytest.mark.parametrize(("operator", "key"), [
+    *((op, None) for op in OPERATORS),  # the first target of each, as `dbintegrity mutate` takes it
+    ("revoke_grant", "hm_finance:visits"),  # a column-level privilege: SELECT(appointment_id, ...)
+    ("widen_grant", "hm_nurse:visits"),  # lacks DELETE while holding a column-level UPDATE(notes)
+])
+def test_operator_ddl_applies_and_changes_the_live_schema(engine, operator, key, schema, dbi_runtime, tmp_path):
     """The mutation file, split and run as the gate would load it, changes exactly the target."""
-    [built] = build_mutants(dbi_runtime, engine, PACK, schema, plan(schema, [operator], every_target=False))
+    [(_, target)] = [pair for pair in plan(schema, [operator], every_target=key is not None)
+                     if key in (None, pair[1].key)]
+    [built] = build_mutants(dbi_runtime, engine, PACK, schema, [(OPERATORS[operator], target)])
     assert isinstance(built, Mutant), built.detail
     path = write_mutant(dbi_runtime.pack(PACK).path, dbi_runtime.engine(engine).dialect_dir, built, tmp_path)
     table, *columns = built.focus
@@ -51,13 +61,28 @@ def test_operator_ddl_applies_and_changes_the_live_schema(engine, operator, sche
         with eng.connection(dbi_runtime.server(engine), database) as conn:
             grants_before = _column_grants(conn, engine, table, columns)
             eng.execute_script(conn, split_file(path, dialect=eng.dialect_dir))
-            assert _column_grants(conn, engine, table, columns) == grants_before, "column privileges were lost"
-        diffs = contract.compare(schema, dbi_runtime.introspect(engine, database), engine)
+            if operator not in GRANT_OPERATORS:
+                assert _column_grants(conn, engine, table, columns) == grants_before, "column privileges were lost"
+        live = dbi_runtime.introspect(engine, database)
     finally:
         dbi_runtime.drop(engine, database)
+    diffs = contract.compare(schema, live, engine)
     assert diffs, f"{operator} on {built.target} changed nothing the contract states: {built.statements}"
     assert all(table in d for d in diffs), f"{operator} changed more than {table}: {diffs}"
     assert any(c in d for d in diffs for c in columns), f"no difference names {columns}: {diffs}"
+    _assert_seen_live(operator, target, schema, live)
+
+
+def _assert_seen_live(operator, target, schema, live):
+    """What a trigger or grant operator promises, read back from the engine: the trigger gone, or the role's
+    grants on the table exactly the contract's minus the revoked operation / plus the granted one."""
+    if operator == "drop_trigger":
+        assert target.obj.name not in [tr.name for tr in live.tables[target.table].triggers]
+    elif operator in GRANT_OPERATORS:
+        role, op = target.obj.role, target.obj.operation
+        want = set(schema.privileges.get(role, {}).get(target.table, ()))
+        have = set(live.privileges.get(role, {}).get(target.table, ()))
+        assert have == (want - {op} if operator == "revoke_grant" else want | {op}), (op, sorted(have))
 
 
 def _one_engine(cfg):
@@ -125,7 +150,8 @@ def test_survivor_fails_the_command_until_explained(dbi_runtime, dbi_config, cap
 
     assert cli.main(args) == 1
     out = capsys.readouterr().out
-    target = "vitals:check(pain_scale >= 0 AND pain_scale <= 10)"
+    [(_, first)] = plan(contract.load(packs / PACK / CONTRACT_FILE), ["drop_check"], every_target=False)
+    target = first.key
     assert any(engine in line and target in line and "SURVIVED (no gate test failed)" in line
                for line in out.splitlines()), out
     assert ET.parse(junit).getroot().find(".//testcase/failure") is not None

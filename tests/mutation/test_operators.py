@@ -12,15 +12,19 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import cli, contract
-from dbintegrity.engines.mysql.mutations import column_definition, column_type
+from dbintegrity.engines.mysql.mutations import MySQLMutations, column_definition, column_type
+from dbintegrity.engines.postgres.mutations import PostgresMutations
 from dbintegrity.gate_process import GateRun
-from dbintegrity.model import Column, ForeignKey, Table
+from dbintegrity.model import Column, ForeignKey, Schema, Table, Trigger
 from dbintegrity.mutate import Mutant, judge, load_explanations, plan
 from dbintegrity.mutators import (
     OPERATORS,
     MutationError,
+    Privilege,
     change_expression,
+    grant_statement,
     loosen,
+    missing_privilege,
     other_default,
     other_fk_action,
     removable_label,
@@ -33,7 +37,7 @@ CONTRACT = contract.load(REPO / "sql" / "healthcare_mgmt" / "contract.yml")
 def test_catalogue_has_the_promised_operators():
     assert set(OPERATORS) >= {"drop_fk", "change_fk_action", "drop_check", "loosen_check", "add_enum_label",
                               "remove_enum_label", "change_generated", "drop_not_null", "drop_unique",
-                              "change_default"}
+                              "change_default", "drop_trigger", "revoke_grant", "widen_grant"}
 
 
 def test_cli_help_names_every_operator(capsys):
@@ -49,16 +53,19 @@ def test_default_plan_is_the_first_target_of_each_operator_in_contract_order():
     assert [(op.name, t.key) for op, t in pairs] == [
         ("drop_fk", "appointments.cancelled_by->users.id"),
         ("change_fk_action", "appointments.cancelled_by->users.id"),
-        ("drop_check", "vitals:check(pain_scale >= 0 AND pain_scale <= 10)"),
-        ("loosen_check", "vitals:check(pain_scale >= 0 AND pain_scale <= 10)"),
+        ("drop_check", "billing:check(amount_charged >= 0)"),
+        ("loosen_check", "billing:check(amount_charged >= 0)"),
         ("add_enum_label", "appointments.appointment_type"),
         ("remove_enum_label", "appointments.appointment_type"),
         ("change_generated", "billing.amount_due"),
         ("drop_not_null", "appointments.patient_id"),
         ("drop_unique", "billing:unique(invoice_number)"),
         ("change_default", "appointments.duration_minutes"),
+        ("drop_trigger", "appointments:trigger(appointments_not_in_past_insert)"),
+        ("revoke_grant", "hm_admin:appointments"),
+        ("widen_grant", "hm_admin:audit_log"),  # the admin holds all four everywhere else
     ]
-    assert plan(CONTRACT, ["drop_check"], every_target=False)[0][1].subject == ("pain_scale",)
+    assert plan(CONTRACT, ["drop_check"], every_target=False)[0][1].subject == ("amount_charged",)
 
 
 def test_all_takes_every_target_and_skips_what_cannot_be_mutated():
@@ -69,6 +76,82 @@ def test_all_takes_every_target_and_skips_what_cannot_be_mutated():
     assert not any(k.endswith(".id") for k in keys)  # primary-key columns cannot lose NOT NULL
 
 
+def _grants_schema(**by_role):
+    """Tables a and b; ``by_role``: role -> table -> granted operations."""
+    return Schema(tables={"a": Table("a"), "b": Table("b")}, privileges=by_role)
+
+
+@pytest.mark.parametrize(("granted", "want"), [
+    ((), "DELETE"),
+    (("SELECT", "UPDATE(notes)"), "DELETE"),  # a column-level UPDATE is not UPDATE on the table
+    (("DELETE", "SELECT"), "UPDATE"),
+    (("DELETE", "SELECT", "UPDATE(notes)"), "UPDATE"),
+    (("DELETE", "SELECT", "UPDATE"), "INSERT"),
+    (("DELETE", "INSERT", "UPDATE"), "SELECT"),
+    (("DELETE", "INSERT", "SELECT", "UPDATE"), None),
+])
+def test_widen_grants_the_first_privilege_the_role_lacks(granted, want):
+    assert missing_privilege(granted) == want
+
+
+def test_widen_targets_every_role_and_table_but_those_holding_everything():
+    schema = _grants_schema(r1={"a": ("DELETE", "INSERT", "SELECT", "UPDATE")}, r2={"a": ("SELECT", "UPDATE(x)")})
+    targets = OPERATORS["widen_grant"].targets(schema)
+    assert [(t.key, t.obj) for t in targets] == [
+        ("r1:b", Privilege("r1", "DELETE")),  # a table the contract grants the role nothing on is one too
+        ("r2:a", Privilege("r2", "DELETE")),
+        ("r2:b", Privilege("r2", "DELETE")),
+    ]
+    assert targets[0].table == "b"
+    assert targets[0].subject == ("r1",)  # the word of the gate's privilege test ids (role:table)
+
+
+def test_revoke_takes_the_first_operation_and_only_tables_with_a_grant():
+    schema = _grants_schema(r1={"a": ("SELECT", "UPDATE")}, r2={"b": ("SELECT(id, name)", "UPDATE(notes)")})
+    targets = OPERATORS["revoke_grant"].targets(schema)
+    assert [(t.key, t.obj) for t in targets] == [("r1:a", Privilege("r1", "SELECT")),
+                                                 ("r2:b", Privilege("r2", "SELECT(id, name)"))]
+
+
+def test_revoke_and_widen_on_the_pack():
+    revoke = {t.key: t.obj.operation for t in OPERATORS["revoke_grant"].targets(CONTRACT)}
+    widen = {t.key: t.obj.operation for t in OPERATORS["widen_grant"].targets(CONTRACT)}
+    assert revoke["hm_nurse:visits"] == "SELECT"
+    assert revoke["hm_finance:visits"].startswith("SELECT(appointment_id, ")
+    assert "hm_patient:users" not in revoke  # nothing to revoke there
+    assert widen["hm_nurse:visits"] == "DELETE"
+    assert widen["hm_doctor:appointments"] == "DELETE"
+    assert widen["hm_admin:audit_log"] == "INSERT"  # nobody may forge audit records, not even the admin
+    assert widen["hm_patient:users"] == "DELETE"
+    assert "hm_admin:patients" not in widen
+
+
+def test_grant_statements_on_both_engines():
+    mysql, postgres = MySQLMutations(None), PostgresMutations(None)
+    assert mysql.widen_grant("visits", "hm_nurse", "DELETE") == ["GRANT DELETE ON `visits` TO 'hm_nurse'@'%'"]
+    assert mysql.revoke_grant("visits", "hm_nurse", "UPDATE(notes)") == [
+        "REVOKE UPDATE (`notes`) ON `visits` FROM 'hm_nurse'@'%'"]
+    assert mysql.revoke_grant("t", "app@localhost", "SELECT") == ["REVOKE SELECT ON `t` FROM 'app'@'localhost'"]
+    assert postgres.widen_grant("visits", "hm_nurse", "DELETE") == ['GRANT DELETE ON "visits" TO "hm_nurse"']
+    assert postgres.revoke_grant("visits", "hm_finance", "SELECT(id, visit_date)") == [
+        'REVOKE SELECT ("id", "visit_date") ON "visits" FROM "hm_finance"']
+    assert postgres.revoke_grant("t", "PUBLIC", "SELECT") == ['REVOKE SELECT ON "t" FROM PUBLIC']
+    with pytest.raises(MutationError, match="cannot write GRANT 'select'"):
+        grant_statement("GRANT", "t", "r", "select", str)
+
+
+def test_drop_trigger_targets_the_contract_and_needs_it_live():
+    table = Table("t", triggers=[Trigger("t_audit", "AFTER", ("INSERT",))])
+    schema = Schema(tables={"t": table})
+    [target] = OPERATORS["drop_trigger"].targets(schema)
+    assert (target.key, target.subject) == ("t:trigger(t_audit)", ("t_audit",))
+    change = OPERATORS["drop_trigger"].build(target, schema, table, PostgresMutations(None))
+    assert change.statements == ['DROP TRIGGER "t_audit" ON "t"']
+    assert MySQLMutations(None).drop_trigger("t", table.triggers[0]) == ["DROP TRIGGER `t_audit`"]
+    with pytest.raises(MutationError, match="no such TRIGGER"):
+        OPERATORS["drop_trigger"].build(target, schema, Table("t"), PostgresMutations(None))
+
+
 @pytest.mark.parametrize(("expression", "want"), [
     ("pain_scale >= 0 AND pain_scale <= 10", "pain_scale >= 0 AND pain_scale <= 11"),
     ("x >= 0", "x >= -1"),
@@ -76,12 +159,14 @@ def test_all_takes_every_target_and_skips_what_cannot_be_mutated():
     ("x < 2.5", "x < 3.5"),
     ("x > -5", "x > -6"),
     ("s IN ('a', 'b')", "s IN ('a', 'b', 'dbi_mutant')"),
+    ("d ~ '^[0-9]+ mg$'", "d ~ '^[0-9]+ mg'"),  # the end anchor goes: '5 mg daily' is then accepted
 ])
 def test_loosen_widens_one_bound_preferring_the_upper_one(expression, want):
     assert loosen(expression)[0] == want
 
 
-@pytest.mark.parametrize("expression", ["a <> b", "length(s) = 3", "NOT s IN ('a')", "a IS NOT NULL", "a >>>< ("])
+@pytest.mark.parametrize("expression", ["a <> b", "length(s) = 3", "NOT s IN ('a')", "a IS NOT NULL", "a >>>< (",
+                                        "d ~ '^a'", "NOT d ~ 'a$'"])
 def test_loosen_leaves_what_has_no_bound(expression):
     assert loosen(expression) is None
 

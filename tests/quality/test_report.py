@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import cli, contract
+from dbintegrity.evaluate import compile_expr
 from dbintegrity.mutators import dialect_mutations
 from dbintegrity.report import ReportError, neutralsql
 from dbintegrity.report import expectations_file as xfile
@@ -149,6 +150,7 @@ def corrupt(runtime, engine: str, database: str) -> dict[str, str]:
     eng = runtime.engine(engine)
     ddl = dialect_mutations(type(eng).__module__, catalog=None)
     conn = runtime.connect(engine, database)
+    runtime.backfill(engine, PACK, conn)  # the copied appointment is a past one
     cur = conn.cursor()
 
     def one(query: str) -> str:
@@ -170,9 +172,11 @@ def corrupt(runtime, engine: str, database: str) -> dict[str, str]:
         vital = one(neutralsql.render(  # an adult's: 999 beats per minute then breaks two rules of the file
             "SELECT v.id FROM vitals AS v JOIN patients AS p ON p.id = v.patient_id WHERE v.heart_rate IS NOT NULL "
             "AND v.recorded_at >= p.date_of_birth + INTERVAL '18 years' ORDER BY v.id LIMIT 1", engine, batch=False))
+        for check in live.tables["vitals"].checks:  # the range CHECKs a bad migration dropped
+            if check.expression.startswith(("heart_rate", "pain_scale")):
+                for stmt in ddl.drop_check("vitals", check):
+                    cur.execute(stmt)
         cur.execute("UPDATE vitals SET heart_rate = 999 WHERE id = %s", (vital,))
-        for stmt in ddl.drop_check("vitals", live.tables["vitals"].checks[0]):
-            cur.execute(stmt)
         cur.execute("UPDATE vitals SET pain_scale = 42 WHERE id = %s", (vital,))
         # duplicate business keys, once their UNIQUE constraints are gone
         for table, key in (("billing", ("invoice_number",)), ("insurance", ("patient_id", "coverage_type"))):
@@ -199,6 +203,7 @@ def corrupt(runtime, engine: str, database: str) -> dict[str, str]:
         "vitals.visit_id->visits.id:foreign_key": orphan_visit,
         "vitals:heart_rate_plausible": "999",
         "vitals:adult_vitals_fit_adults": "999",
+        "vitals.heart_rate:range": "999",  # the CHECK the migration dropped, still an expectation
         "vitals.pain_scale:range": "42",
         "billing.invoice_number:unique": invoice,
         "insurance:unique(patient_id,coverage_type)": insured,
@@ -217,7 +222,10 @@ def test_contract_becomes_one_expectation_per_rule(dbi_config):
     assert len(by_kind["foreign_key"]) == sum(len(t.foreign_keys) for t in tables)
     assert len(by_kind["not_null"]) == sum(not c.nullable for t in tables for c in t.columns.values())
     assert len(by_kind["value_set"]) == sum(c.enum is not None for t in tables for c in t.columns.values())
-    assert by_kind["range"] == ["vitals.pain_scale:range"]
+    single = [f"{t.name}.{c.expression.split()[0]}:range" for t in tables for c in t.checks
+              if len(compile_expr(c.expression).columns) == 1 and " ~ " not in c.expression]  # one column, bounds only
+    assert sorted(by_kind["range"]) == sorted(single)
+    assert len(by_kind["check"]) == sum(len(t.checks) for t in tables) - len(single)  # the rest: a query each
     assert by_kind["compound_unique"] == ["insurance:unique(patient_id,coverage_type)"]
     assert "billing.invoice_number:unique" in by_kind["unique"]
     keys = [k for t in tables for k in {t.primary_key, *t.uniques} if k]

@@ -216,7 +216,8 @@ def test_escaping_and_type_based_values_on_both_engines(dbi_runtime, dbi_config,
             results[engine] = seed_database(dbi_runtime, engine, database, PACK, scale=0.2, profile=profile,
                                             progress=False, log_dir=logs)
             stored[engine] = sorted(r[0] for r in query(dbi_runtime, engine, database, "SELECT name FROM users"))
-            assert all(n > 0 for n in counts(dbi_runtime, engine, database).values())
+            rows = counts(dbi_runtime, engine, database)
+            assert all(n > 0 for n in rows.values()), f"{engine}: tables left empty: {rows}"
         finally:
             dbi_runtime.drop(engine, database)
         assert set(stored[engine]) == set(TRICKY), engine

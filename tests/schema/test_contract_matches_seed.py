@@ -20,6 +20,7 @@ from sqlglot import exp
 from dbintegrity import contract
 from dbintegrity.model import Schema
 from dbintegrity.sqlexpr import normalize
+from dbintegrity.sqlsplit import split_file
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO.parent / "shared" / "seeds" / "004_2cfaa6fdadd22619.txt"
@@ -103,6 +104,20 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("table", tables)
 
 
+RULES = REPO / "sql" / "healthcare_mgmt" / "mysql" / "02_rules.sql"
+
+
+def _rule_checks() -> dict[str, list[str]]:
+    """Per table, the CHECKs the pack's business-rules file adds (neutral form), read with sqlglot."""
+    out: dict[str, list[str]] = {}
+    for statement in split_file(RULES, dialect="mysql"):
+        tree = sqlglot.parse_one(statement.text, read="mysql")
+        if isinstance(tree, exp.Alter):
+            out.setdefault(tree.this.name, []).extend(
+                normalize(check.this.sql(dialect="mysql"), "mysql") for check in tree.find_all(exp.CheckColumnConstraint))
+    return out
+
+
 PACK_TABLES = {"audit_log": "the audit trail the seed's Data Integrity section asks for (04_audit.sql)"}
 """Tables the pack adds to the seed's twelve, each with why."""
 
@@ -121,7 +136,11 @@ def test_table_matches_seed(table, declared):
         got = {"type": c.type, "nullable": c.nullable, "default": c.default, "enum": list(c.enum) if c.enum else None,
                "generated": c.generated, "on_update": c.on_update}
         assert got == {k: w[k] for k in got}, f"{table}.{name}"
-    assert have.checks == [] or [ch.expression for ch in have.checks] == [w["check"] for w in want.values() if "check" in w]
+    seed_checks = [w["check"] for w in want.values() if "check" in w]
+    have_checks = [ch.expression for ch in have.checks]
+    assert set(seed_checks) <= set(have_checks), "the seed's own CHECKs"
+    assert sorted(set(have_checks) - set(seed_checks)) == sorted(_rule_checks().get(table, [])), \
+        "CHECKs beyond the seed's are exactly those of the business-rules file"
     pk = [n for n, w in want.items() if any(isinstance(c.kind, exp.PrimaryKeyColumnConstraint)
                                             for c in next(cd for cd in create.this.expressions
                                                           if isinstance(cd, exp.ColumnDef) and cd.name == n).constraints)]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
 from dbintegrity.model import Column
 from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import INT_RANGES, Plan, checks_of, valid_plan
+from dbintegrity.synth import INT_RANGES, Plan, as_stored, checks_of, valid_plan
 
 pytestmark = pytest.mark.integrity
 CLOCK_SLACK = dt.timedelta(seconds=5)
@@ -78,6 +78,10 @@ def test_enum_domain(engine, item, dbi_probe, data):
                 if out.ok != want_ok:
                     raise dbi_probe.fail(f"{it.table}.{col.name} = NULL", want="accepted" if want_ok else
                                          "rejected (not_null)", have=str(out))
+            elif value in labels and (verdict := _checks_verdict(dbi_probe, it.table, row)) is not True:
+                if verdict is False and (out.ok or out.kind != "check"):  # `unit = 'C'` with a Fahrenheit reading
+                    raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r} with a row a CHECK refuses",
+                                         want="rejected (check)", have=str(out), rows=str(row))
             elif value in labels:
                 if not out.ok or got != value:
                     raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r}", want=f"accepted, stored as {value!r}",
@@ -91,6 +95,15 @@ def test_enum_domain(engine, item, dbi_probe, data):
                         have=f"accepted and stored as {got!r}")
             if out.ok:
                 dbi_probe.delete(it.table, dbi_probe.key_of(it.table, row))
+
+
+def _checks_verdict(probe: ProbeSession, table: str, row: dict[str, Any]) -> bool | None:
+    """Whether the table's CHECKs accept ``row`` (evaluated in Python); None when that cannot be decided."""
+    try:
+        stored = as_stored(probe.schema.tables[table], row)
+        return all(check.check_passes(stored) for check in checks_of(probe.schema.tables[table]))
+    except CANNOT_PROBE:
+        return None
 
 
 @pytest.mark.dbi_contract("not_null")

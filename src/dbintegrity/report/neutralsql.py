@@ -19,6 +19,8 @@ from decimal import Decimal
 import sqlglot
 from sqlglot import exp
 
+from dbintegrity.sqlexpr import case_sensitive_regexp
+
 NEUTRAL = "postgres"
 BATCH = "{batch}"
 _PLACEHOLDER = "dbi_report_batch_placeholder"
@@ -32,13 +34,14 @@ def render(query: str, dialect: str, *, batch: bool = True) -> str:
     """``query`` (neutral) in ``dialect``; with ``batch``, ready for GX's ``unexpected_rows_query``."""
     text = query.replace(BATCH, _PLACEHOLDER) if batch else query
     try:
-        out = sqlglot.transpile(text, read=NEUTRAL, write=dialect)
+        trees = sqlglot.parse(text, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SqlError(f"cannot read {' '.join(query.split())[:120]!r}: {first}") from None
-    if len(out) != 1:
-        raise SqlError(f"expected one statement, got {len(out)}: {' '.join(query.split())[:120]!r}")
-    rendered = out[0]
+    if len(trees) != 1 or trees[0] is None:
+        raise SqlError(f"expected one statement, got {len(trees)}: {' '.join(query.split())[:120]!r}")
+    rendered = trees[0].transform(case_sensitive_regexp).sql(dialect=dialect) if dialect == "mysql" \
+        else trees[0].sql(dialect=dialect)
     if not batch:
         return rendered
     return rendered.replace("{", "{{").replace("}", "}}").replace(_PLACEHOLDER, BATCH)

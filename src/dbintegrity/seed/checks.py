@@ -26,6 +26,7 @@ from dbintegrity.seed.columns import (
 from dbintegrity.seed.errors import ExprError, ProfileError
 from dbintegrity.seed.expr import Expr, compile_expr
 from dbintegrity.seed.profile import Profile, Rule
+from dbintegrity.seed.repair import repair
 from dbintegrity.seed.vec import Array, Vec
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ def enforce(gen: TableGen, table: Table, rules: list[Rule], world: World) -> dic
     n = gen.n
     drop = np.zeros(n, dtype=bool)
     counts: dict[str, int] = {}
+    if table.name not in world.profile.tables:
+        mended = repair(gen.cols, table, world.seed, world.contract)
+        if mended:
+            world.log(f"{table.name}: {mended} type-based rows rewritten to meet CHECKs that relate columns")
 
     def mark(reason: str, bad: Array) -> None:
         new = bad & ~drop

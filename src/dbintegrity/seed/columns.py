@@ -83,6 +83,8 @@ def fallback_spec(table: Table, col: Column, profile: Profile) -> Spec:
         spec = ChoiceSpec(key, values=list(col.enum), weights=[1.0] * len(col.enum))
     elif fam == "boolean":
         spec = ChoiceSpec(key, values=[True, False], weights=[1.0, 1.0])
+    elif examples := _check_examples(table, col):  # `dosage ~ '^...$'`: random words would never match
+        spec = ChoiceSpec(key, values=examples, weights=[1.0] * len(examples))
     elif fam in ("varchar", "char"):
         size = text_size(col) or 255
         spec = (PoolSpec(key, provider="lorem.word", size=profile.pool_size) if size >= 16 else
@@ -127,6 +129,19 @@ def _unique_spec(key: str, col: Column) -> Spec:
         prefix = col.name[: max(0, (size or 64) - 11)]
         return TemplateSpec(key, parts=[f"{prefix}-" if prefix else "", (compile_expr("_serial"), "")])
     raise SeedError(f"{key}: cannot make unique values of type {col.type}; give the column a spec in the seed profile")
+
+
+def _check_examples(table: Table, col: Column) -> list[str]:
+    """Values every regular-expression CHECK on ``col`` matches (none when no such CHECK reads it)."""
+    from dbintegrity.synth import Unsynthesizable, checks_of
+
+    try:
+        checks = [c for c in checks_of(table) if c.examples(col.name)]
+        size = text_size(col)
+        return [v for v in checks[0].examples(col.name) if (size is None or len(v) <= size)
+                and all(c.check_passes({col.name: v}) for c in checks)] if checks else []
+    except Unsynthesizable:
+        return []
 
 
 def _check_range(table: Table, col: Column, default: tuple[float, float]) -> tuple[float, float]:

@@ -194,6 +194,7 @@ class _Run:
         conn = self.runtime.connect(self.engine, self.database, autocommit=False)
         self.loader = loader_for(self.runtime.engine(self.engine), conn, self.database, self.log,
                                  disposable=server.provider in ("local", "docker"))
+        self.runtime.backfill(self.engine, self.pack, conn)  # years of history: appointments in the past
         return self.loader
 
     def _check_target(self, loader: Loader, tables: list[str]) -> dict[str, int]:

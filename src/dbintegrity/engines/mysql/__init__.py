@@ -35,7 +35,7 @@ class MySQLEngine(Engine):
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "1451": "fk", "1452": "fk", "1216": "fk", "1217": "fk",
-        "3819": "check", "1048": "not_null", "1364": "not_null", "1062": "unique",
+        "3819": "check", "1644": "rule", "1048": "not_null", "1364": "not_null", "1062": "unique",
         "1265": "invalid_value", "1366": "invalid_value", "1292": "invalid_value", "3140": "invalid_value",
         "1406": "out_of_range", "1264": "out_of_range", "1690": "out_of_range",
         "3105": "generated", "1906": "generated",

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
-
-from dbintegrity.model import Check, Column, ForeignKey, Index, Table
-from dbintegrity.mutators import Catalog, MutationError
+from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
+from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
+from dbintegrity.sqlexpr import to_dialect
 
 _TYPES = {"integer": "INT", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT",
           "float": "FLOAT", "double": "DOUBLE", "date": "DATE", "time": "TIME", "datetime": "DATETIME",
@@ -30,9 +29,16 @@ def literal(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def account(role: str) -> str:
+    """A grantee as MySQL names an account: ``hm_nurse`` is the role ``'hm_nurse'@'%'``, ``app@localhost`` keeps
+    its host (the form :func:`dbintegrity.engines.mysql.access.introspect_privileges` reads grantees back in)."""
+    user, _, host = role.partition("@")
+    return f"{literal(user)}@{literal(host or '%')}"
+
+
 def mysql_expression(neutral: str) -> str:
     """A contract (neutral, PostgreSQL-flavoured) expression written for MySQL."""
-    return str(sqlglot.transpile(neutral, read="postgres", write="mysql")[0])
+    return to_dialect(neutral, "mysql")
 
 
 def column_type(col: Column) -> str:
@@ -93,10 +99,7 @@ class MySQLMutations:
 
     def change_fk_action(self, table: str, fk: ForeignKey, on_delete: str) -> list[str]:
         # Two statements: MySQL rejects dropping and re-adding one FK name in a single ALTER.
-        return [*self.drop_fk(table, fk),
-                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(fk.name or '')} FOREIGN KEY "
-                f"({', '.join(map(q, fk.columns))}) REFERENCES {q(fk.ref_table)} ({', '.join(map(q, fk.ref_columns))}) "
-                f"ON DELETE {on_delete} ON UPDATE {fk.on_update}"]
+        return [*self.drop_fk(table, fk), add_foreign_key(table, fk, on_delete, q)]
 
     def drop_check(self, table: str, check: Check) -> list[str]:
         return [f"ALTER TABLE {q(table)} DROP CHECK {q(check.name or '')}"]
@@ -134,6 +137,17 @@ class MySQLMutations:
         if column.default is None:
             return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} DROP DEFAULT"]
         return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} SET DEFAULT {default_sql(column.default)}"]
+
+    def drop_trigger(self, table: str, trigger: Trigger) -> list[str]:
+        return [f"DROP TRIGGER {q(trigger.name)}"]  # trigger names belong to the database, not to a table
+
+    # Grants name no database: the mutation file runs, like the rest of the pack, with the mutant's database
+    # selected, so they land on its tables, where introspection reads them (information_schema.*_privileges).
+    def revoke_grant(self, table: str, role: str, operation: str) -> list[str]:
+        return [grant_statement("REVOKE", table, account(role), operation, q)]
+
+    def widen_grant(self, table: str, role: str, operation: str) -> list[str]:
+        return [grant_statement("GRANT", table, account(role), operation, q)]
 
 
 def dialect(catalog: Catalog) -> MySQLMutations:

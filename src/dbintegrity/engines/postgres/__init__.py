@@ -41,7 +41,7 @@ class PostgresEngine(Engine):
         stored_generated_columns=True, enum_type="type", row_level_security=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
-        "23503": "fk", "23514": "check", "23502": "not_null", "23505": "unique",
+        "23503": "fk", "23514": "check", "P0001": "rule", "23502": "not_null", "23505": "unique",
         "22P02": "invalid_value", "22007": "invalid_value", "22008": "out_of_range", "22003": "out_of_range",
         "22001": "out_of_range", "428C9": "generated", "23P01": "unique",
         "42501": "permission",

@@ -10,8 +10,8 @@ model leaves out: the enum's type name and the column's exact type.
 
 from __future__ import annotations
 
-from dbintegrity.model import Check, Column, ForeignKey, Index, Table
-from dbintegrity.mutators import Catalog, MutationError
+from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
+from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
 
 _REL = "quote_ident(%s)::regclass"
 
@@ -22,6 +22,11 @@ def q(identifier: str) -> str:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def grantee(role: str) -> str:
+    """``PUBLIC`` is a keyword, not a role: introspection reports grants to everyone under that name."""
+    return role if role == "PUBLIC" else q(role)
 
 
 class PostgresMutations:
@@ -46,10 +51,7 @@ class PostgresMutations:
         return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(fk.name or '')}"]
 
     def change_fk_action(self, table: str, fk: ForeignKey, on_delete: str) -> list[str]:
-        return [*self.drop_fk(table, fk),
-                f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(fk.name or '')} FOREIGN KEY "
-                f"({', '.join(map(q, fk.columns))}) REFERENCES {q(fk.ref_table)} ({', '.join(map(q, fk.ref_columns))}) "
-                f"ON DELETE {on_delete} ON UPDATE {fk.on_update}"]
+        return [*self.drop_fk(table, fk), add_foreign_key(table, fk, on_delete, q)]
 
     def drop_check(self, table: str, check: Check) -> list[str]:
         return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(check.name or '')}"]
@@ -113,6 +115,16 @@ class PostgresMutations:
     def change_default(self, table: str, column: Column) -> list[str]:
         action = "DROP DEFAULT" if column.default is None else f"SET DEFAULT {column.default}"
         return [f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)} {action}"]
+
+    def drop_trigger(self, table: str, trigger: Trigger) -> list[str]:
+        # Only the trigger: its function may serve other tables' triggers (one audit function for all of them).
+        return [f"DROP TRIGGER {q(trigger.name)} ON {q(table)}"]
+
+    def revoke_grant(self, table: str, role: str, operation: str) -> list[str]:
+        return [grant_statement("REVOKE", table, grantee(role), operation, q)]
+
+    def widen_grant(self, table: str, role: str, operation: str) -> list[str]:
+        return [grant_statement("GRANT", table, grantee(role), operation, q)]
 
 
 def dialect(catalog: Catalog) -> PostgresMutations:
