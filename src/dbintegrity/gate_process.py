@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -121,8 +120,7 @@ class GateRun:
 
 def server_url(server: Server) -> str:
     """The ``url`` provider's address of a server we started, so a child can reach it."""
-    auth = quote(server.user, safe="") + (f":{quote(server.password, safe='')}" if server.password else "")
-    return f"{server.engine}://{auth}@{server.host}:{server.port}/{server.admin_database or ''}"
+    return server.url()
 
 
 class Gate:

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -363,10 +362,7 @@ def test_killed_pytest_takes_its_servers_along_and_the_next_run_sweeps_its_dir(e
 
 
 def server_url(server: Server) -> str:
-    scheme = "mysql" if server.engine == "mysql" else "postgresql"
-    auth = quote(server.user, safe="") + (f":{quote(server.password, safe='')}" if server.password else "")
-    path = f"/{server.admin_database}" if server.admin_database else ""
-    return f"{scheme}://{auth}@{server.host}:{server.port}{path}"
+    return server.url()
 
 
 def test_url_provider_leaves_the_server_as_it_found_it(engine, dbi_config, dbi_runtime, dbi_server, tmp_path):

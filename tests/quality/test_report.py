@@ -92,8 +92,7 @@ def test_corrupted_data_fails_naming_each_rule_with_bad_rows(dbi_runtime, dbi_co
                                                            capsys):
     bad = corrupt(dbi_runtime, engine, seeded)
     server = dbi_runtime.server(engine)
-    scheme = "postgresql" if engine == "postgres" else "mysql"
-    url = f"{scheme}://{server.user}@{server.host}:{server.port}/{seeded}"
+    url = server.url(seeded)
     out = tmp_path / "report"
 
     status = cli.main(["report", PACK, "--engine", engine, "--url", url, "--out", str(out)])

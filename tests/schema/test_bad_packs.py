@@ -19,7 +19,6 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -94,10 +93,7 @@ def expected_parts(case: str, engine: str) -> list[str]:
 
 
 def server_url(server: Server) -> str:
-    scheme = "mysql" if server.engine == "mysql" else "postgresql"
-    auth = quote(server.user, safe="") + (f":{quote(server.password, safe='')}" if server.password else "")
-    path = f"/{server.admin_database}" if server.admin_database else ""
-    return f"{scheme}://{auth}@{server.host}:{server.port}{path}"
+    return server.url()
 
 
 @pytest.fixture(scope="module")

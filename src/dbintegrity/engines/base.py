@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
+from urllib.parse import quote
 
 from dbintegrity.errors import EngineDied
 from dbintegrity.sqlsplit import Statement
@@ -93,6 +94,13 @@ class Server:
     """Process id of a server we started ourselves (local provider), for tests that kill it."""
     _stopped: bool = field(default=False, repr=False)
 
+    def url(self, database: str | None = None) -> str:
+        """This server as the ``url`` provider reads it (``mysql://...``, ``postgres://...``), on ``database``
+        (default: the admin database, if the engine has one)."""
+        auth = quote(self.user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
+        name = database if database is not None else self.admin_database or ""
+        return f"{self.engine}://{auth}@{self.host}:{self.port}/{quote(name, safe='')}"
+
     def check_alive(self) -> None:
         """Raise :class:`EngineDied` naming the engine and provider if the server is gone."""
         reason = self.liveness()
@@ -120,6 +128,15 @@ class Engine(abc.ABC):
     name: str
     dialect_dir: str
     """Folder name inside a pack that holds this engine's DDL."""
+    bulk_load: ClassVar[str] = ""
+    """How the seeder loads rows in bulk: ``copy`` (PostgreSQL COPY FROM STDIN) or ``load_data_local``
+    (MySQL LOAD DATA LOCAL INFILE); empty when the engine has no bulk path."""
+    sqlalchemy_driver: ClassVar[str] = ""
+    """SQLAlchemy ``dialect+driver`` for Great Expectations, using the driver the suite already has."""
+    sqlalchemy_query: ClassVar[str] = ""
+    """Query string the SQLAlchemy URL needs (MySQL: the connection's character set)."""
+    gx_data_source: ClassVar[str] = "sql"
+    """Great Expectations' data source for the engine: ``postgres`` has its own, the rest use ``sql``."""
     capabilities: Capabilities
     default_port: int
 

@@ -28,6 +28,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from dbintegrity.engines import get_engine
 from dbintegrity.report import ReportError
 from dbintegrity.report import neutralsql as nsql
 from dbintegrity.report.rules import UNEXPECTED_ROWS, Rule
@@ -147,10 +148,9 @@ def _datasource(ctx: Any, target: Target) -> Iterator[Any]:
     """The SQL data source; its connection pool is closed afterwards so the database can be dropped."""
     name = f"{target.engine}_{target.database}"
     try:
-        if target.engine == "postgres":
-            ds = ctx.data_sources.add_postgres(name, connection_string=target.sqlalchemy_url)
-        else:  # GX has no add_mysql: MySQL goes through the generic SQL source and PyMySQL
-            ds = ctx.data_sources.add_sql(name, connection_string=target.sqlalchemy_url)
+        # GX has add_postgres but no add_mysql: MySQL goes through the generic SQL source and PyMySQL
+        add = getattr(ctx.data_sources, f"add_{get_engine(target.engine).gx_data_source}")
+        ds = add(name, connection_string=target.sqlalchemy_url)
     except Exception as exc:
         raise ReportError(f"Great Expectations cannot connect to {target.label}: {_one_line(exc)}") from exc
     try:

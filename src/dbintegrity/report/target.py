@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.providers import url as url_provider
 from dbintegrity.report import ReportError
-
-_DRIVERS = {"mysql": "mysql+pymysql", "postgres": "postgresql+psycopg"}
-"""SQLAlchemy dialect+driver per engine: the drivers the suite already depends on (no psycopg2)."""
 
 
 @dataclass(frozen=True)
@@ -23,8 +21,8 @@ class Target:
     def sqlalchemy_url(self) -> str:
         s = self.server
         auth = quote(s.user, safe="") + (f":{quote(s.password, safe='')}" if s.password else "")
-        query = "?charset=utf8mb4" if self.engine == "mysql" else ""
-        return f"{_DRIVERS[self.engine]}://{auth}@{s.host}:{s.port}/{quote(self.database, safe='')}{query}"
+        eng = get_engine(self.engine)  # the driver the suite already depends on (no psycopg2)
+        return f"{eng.sqlalchemy_driver}://{auth}@{s.host}:{s.port}/{quote(self.database, safe='')}{eng.sqlalchemy_query}"
 
     @property
     def label(self) -> str:

@@ -278,8 +278,7 @@ class MySQLLoader(Loader):
 
 def loader_for(engine: Engine, conn: Any, database: str, log: Callable[[str], None], *,
                disposable: bool = False) -> Loader:
-    if engine.name == "postgres":
-        return PostgresLoader(engine, conn, database, log, disposable=disposable)
-    if engine.name == "mysql":
-        return MySQLLoader(engine, conn, database, log, disposable=disposable)
-    raise SeedError(f"engine {engine.name} has no bulk loader")
+    loader = {"copy": PostgresLoader, "load_data_local": MySQLLoader}.get(engine.bulk_load)
+    if loader is None:
+        raise SeedError(f"engine {engine.name} has no bulk loader (bulk_load {engine.bulk_load!r})")
+    return loader(engine, conn, database, log, disposable=disposable)

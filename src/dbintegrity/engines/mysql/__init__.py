@@ -26,6 +26,9 @@ _STRINGY = {"varchar", "char", "enum", "set", "date", "time", "datetime", "times
 class MySQLEngine(Engine):
     name = "mysql"
     dialect_dir = "mysql"
+    bulk_load = "load_data_local"
+    sqlalchemy_driver = "mysql+pymysql"
+    sqlalchemy_query = "?charset=utf8mb4"
     default_port = 3306
     capabilities = Capabilities(
         transactional_ddl=False, template_databases=False, check_constraints=True,

@@ -35,6 +35,9 @@ _TYPES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "tex
 class PostgresEngine(Engine):
     name = "postgres"
     dialect_dir = "postgres"
+    bulk_load = "copy"
+    sqlalchemy_driver = "postgresql+psycopg"
+    gx_data_source = "postgres"
     default_port = 5432
     capabilities = Capabilities(
         transactional_ddl=True, template_databases=True, check_constraints=True,
