@@ -105,7 +105,8 @@ def test_loaded_rows_keep_the_contract(dbi_runtime, engine, logs):
             if col.enum and col.family == "enum":
                 labels = ", ".join("'" + label + "'" for label in col.enum)
                 as_text = f"CONCAT({q(col.name)}, '')"  # the label as text on both engines (PostgreSQL: enum -> text)
-                none(f"SELECT COUNT(*) FROM {q(name)} WHERE {as_text} NOT IN ({labels})", f"{name}.{col.name} labels")
+                none(f"SELECT COUNT(*) FROM {q(name)} WHERE {q(col.name)} IS NOT NULL AND {as_text} NOT IN ({labels})",
+                     f"{name}.{col.name} labels")
         for key in [table.primary_key, *table.uniques]:
             cols = ", ".join(q(c) for c in key)
             none(f"SELECT COUNT(*) FROM (SELECT {cols} FROM {q(name)} GROUP BY {cols} HAVING COUNT(*) > 1) d",
