@@ -52,6 +52,8 @@ class Runtime:
         self._live: dict[tuple[str, str], Schema] = {}
         self._contracts: dict[str, Schema] = {}
         self._probe_dbs: dict[tuple[str, str], str] = {}
+        self._roles_before: dict[str, set[str]] = {}
+        """Per engine on a url server: the roles that existed when the run began."""
         self.statements: dict[str, int] = {}
         self.probe_seconds: dict[str, float] = {}
         self.labels: dict[str, str] = {}
@@ -95,6 +97,8 @@ class Runtime:
                 err = EngineUnavailable(f"{engine} did not become ready: {detail}{hint}")
                 self._failed[engine] = err
                 raise err from exc
+            if server.provider == "url":  # a shared server: roles our packs create are ours to remove
+                self._roles_before[engine] = self.engine(engine).list_roles(server)
             self.timings[f"{engine}_ready_s"] = time.perf_counter() - started
             self.labels[engine] = server.label
             self.log(f"{engine}: {server.label} ready in {self.timings[f'{engine}_ready_s']:.2f} s")
@@ -229,6 +233,32 @@ class Runtime:
         self.probe_seconds[engine] = self.probe_seconds.get(engine, 0.0) + seconds
 
     # -- clean-up --------------------------------------------------------------------------------
+    def _drop_new_roles(self) -> None:
+        """On a ``url`` server, drop the roles that appeared during the run (a pack's ``CREATE ROLE``).
+
+        Roles are server-wide, so another run sharing the server may be using the same ones: while other
+        dbintegrity databases are on the server they are left, and the run says so.
+        """
+        for engine, before in self._roles_before.items():
+            server = self._servers.get(engine)
+            if server is None or server.liveness() is not None:
+                continue
+            eng = self.engine(engine)
+            try:
+                new = sorted(eng.list_roles(server) - before)
+                if not new:
+                    continue
+                others = eng.list_databases(server, DB_PREFIX)
+                if others:
+                    print(f"dbintegrity: left role(s) {', '.join(new)} on {server.label}: databases of another "
+                          f"dbintegrity run ({', '.join(others[:3])}) may use them", file=sys.stderr)
+                    continue
+                for name in new:
+                    eng.drop_role(server, name)
+            except Exception as exc:
+                print(f"dbintegrity: could not drop the roles this run created on {engine}: {exc}", file=sys.stderr)
+        self._roles_before.clear()
+
     def close(self) -> None:
         """Drop our databases, then stop our servers.  Safe to call twice; never raises."""
         for engine, name in reversed(self._databases):
@@ -242,6 +272,7 @@ class Runtime:
         self._databases.clear()
         self._templates.clear()
         self._probe_dbs.clear()
+        self._drop_new_roles()
         for server in self._servers.values():
             try:
                 server.stop()

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.packs import select
 from dbintegrity.providers import local
-from dbintegrity.runtime import DB_PREFIX
+from dbintegrity.runtime import DB_PREFIX, Runtime
 
 pytestmark = pytest.mark.integrity
 
@@ -402,3 +402,42 @@ def test_url_provider_leaves_the_server_as_it_found_it(engine, dbi_config, dbi_r
         cur.execute("SELECT id FROM keep_me")
         assert [tuple(r) for r in cur.fetchall()] == [(42,)], "the inner runs touched another database"
         cur.close()
+
+
+@pytest.mark.integrity
+def test_url_run_drops_the_roles_its_pack_created_and_no_other(engine, dbi_config, tmp_path):
+    """Roles are server-wide: a run on a shared server drops the ones its pack's CREATE ROLE made, keeps
+    everyone else's, and keeps its own while another dbintegrity run's databases are on the server."""
+    eng = get_engine(engine)
+    owner = Runtime(replace(dbi_config, engines=(engine,), provider="local", workdir=tmp_path))  # a server of its own
+    try:
+        server = owner.server(engine)
+        keep = "'dbi_keep_me'@'%'" if engine == "mysql" else "dbi_keep_me"
+        with eng.connection(server, server.admin_database) as conn:
+            cur = conn.cursor()
+            cur.execute(f"CREATE ROLE {keep}" if engine == "mysql" else 'CREATE ROLE "dbi_keep_me"')
+            cur.close()
+        before = eng.list_roles(server)
+        cfg = replace(dbi_config, provider="url", engines=(engine,), packs=("healthcare_mgmt",),
+                      urls={engine: server.url()})
+
+        def run(*, other_run_database: bool) -> set[str]:
+            shared = Runtime(cfg)
+            other = owner.create_database(engine, "other_run") if other_run_database else None
+            try:
+                shared.database(engine, "healthcare_mgmt")
+                created = eng.list_roles(server) - before
+                assert {r for r in created if "hm_admin" in r}, f"the pack created no roles: {created}"
+            finally:
+                shared.close()
+                if other is not None:
+                    owner.drop(engine, other)
+            return eng.list_roles(server) - before
+
+        assert run(other_run_database=True), "roles another run may use were dropped"
+        for role in eng.list_roles(server) - before:  # as the other run would, once done
+            eng.drop_role(server, role)
+        assert run(other_run_database=False) == set(), "the url run left the roles its pack created"
+        assert keep in eng.list_roles(server), "a role the run did not create was dropped"
+    finally:
+        owner.close()

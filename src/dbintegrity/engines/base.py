@@ -161,6 +161,15 @@ class Engine(abc.ABC):
     def list_databases(self, server: Server, prefix: str) -> list[str]:
         """Databases whose names start with ``prefix`` (used to prove clean-up)."""
 
+    def list_roles(self, server: Server) -> set[str]:
+        """Roles and accounts on the server (server-wide objects a pack may create, e.g. ``CREATE ROLE``);
+        an engine without them answers an empty set."""
+        return set()
+
+    def drop_role(self, server: Server, name: str) -> None:
+        """Drop a role or account :meth:`list_roles` named."""
+        raise NotImplementedError(f"{self.name} cannot drop roles")
+
     @abc.abstractmethod
     def error_message(self, exc: BaseException) -> str:
         """The server's own message and code of a driver exception, on one line."""

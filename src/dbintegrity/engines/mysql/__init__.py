@@ -118,6 +118,16 @@ class MySQLEngine(Engine):
             cur.execute("SELECT schema_name FROM information_schema.schemata")
             return sorted(r[0] for r in cur.fetchall() if r[0].startswith(prefix))
 
+    def list_roles(self, server: Server) -> set[str]:
+        """Accounts as ``'user'@'host'``: MySQL roles are accounts, so a role a pack creates is one of these."""
+        with self.connection(server, None) as conn, conn.cursor() as cur:
+            cur.execute("SELECT user, host FROM mysql.user")
+            return {f"'{u}'@'{h}'" for u, h in cur.fetchall()}
+
+    def drop_role(self, server: Server, name: str) -> None:
+        with self.connection(server, None) as conn, conn.cursor() as cur:
+            cur.execute(f"DROP USER IF EXISTS {name}")  # drops roles too; the name comes from list_roles
+
     def error_message(self, exc: BaseException) -> str:
         args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
         if len(args) >= 2 and isinstance(args[0], int):

@@ -115,6 +115,14 @@ class PostgresEngine(Engine):
             rows = conn.execute("SELECT datname FROM pg_database").fetchall()
             return sorted(r[0] for r in rows if r[0].startswith(prefix))
 
+    def list_roles(self, server: Server) -> set[str]:
+        with self.connection(server, server.admin_database) as conn:
+            return {str(r[0]) for r in conn.execute("SELECT rolname FROM pg_roles").fetchall()}
+
+    def drop_role(self, server: Server, name: str) -> None:
+        with self.connection(server, server.admin_database) as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
     def error_message(self, exc: BaseException) -> str:
         diag = getattr(exc, "diag", None)
         primary = getattr(diag, "message_primary", None) if diag is not None else None
