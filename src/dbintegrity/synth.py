@@ -127,6 +127,8 @@ class PlanBuilder:
         self.draw = draw
         self.rng = rng if rng is not None else random.Random(draw(st.integers(0, 2**32 - 1)))
         self.draws = rng is None
+        self.clocks: tuple[dt.datetime, ...] = ()
+        """Earliest and latest time the plan's rows will be written: what CURRENT_TIMESTAMP defaults will hold."""
         """Whether the target row's values come from Hypothesis; given a Random, every value comes from it."""
         self.plan = Plan()
         self.used: dict[tuple[str, str], set[Any]] = {}
@@ -170,19 +172,24 @@ class PlanBuilder:
             ready = [c for c in checks if col.name.lower() in c.columns and not set(c.columns) & undecided]
             for _ in range(TARGET_TRIES if target else SUPPORT_TRIES):
                 self._fill(table, col, row, unique=col.name in uniques, target=target)
-                if not ready or _passes(table, row, ready):
+                if not ready or _passes(table, row, ready, self.clocks):
                     break
             else:
                 if self._edge_value(table, col, row, ready):
                     continue
-                if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready):
+                if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready,
+                                                                         self.clocks):
                     row[col.name] = None  # `ends_on IS NULL OR ends_on >= starts_on` with starts_on at the top
         for name in list(row):
             if name in omit:
                 del row[name]
         try:
-            stored = as_stored(table, row)  # what the engine's CHECKs will see: defaults filled in
             forced = {o.lower() for o in overrides}
+            for clock in self.clocks[1:]:  # the latest time the row may be written at, too
+                later = as_stored(table, row, clock)
+                self._assume(all(check.check_passes(later) for check in checks_of(table)
+                                 if not set(check.columns) & forced))
+            stored = as_stored(table, row, self.clocks[0] if self.clocks else None)  # defaults filled in
             self._assume(all(check.check_passes(stored) for check in checks_of(table)
                              if not set(check.columns) & forced))
             # A CHECK over a forced column is the caller's business when it breaks it on purpose; otherwise
@@ -213,7 +220,7 @@ class PlanBuilder:
         that window, computed from the row's ``created_at``, do (and they are the values worth probing).
         """
         try:
-            stored = as_stored(table, row)
+            stored = as_stored(table, row, self.clocks[0] if self.clocks else None)
         except Unsupported:
             return False
         candidates: list[Any] = [v for check in ready for v in check.relative_boundaries(col.name, stored)]
@@ -225,7 +232,7 @@ class PlanBuilder:
                 if candidate != candidate.to_integral_value():
                     continue
                 value = int(candidate)
-            if fits(col, value) and _passes(table, {**row, col.name: value}, ready):
+            if fits(col, value) and _passes(table, {**row, col.name: value}, ready, self.clocks):
                 row[col.name] = value
                 return True
         return False
@@ -326,10 +333,10 @@ SUPPORT_TRIES = 30
 """The same for parents and other supporting rows, whose values come from a seeded Random."""
 
 
-def _passes(table: Table, row: Mapping[str, Any], checks: list[Expr]) -> bool:
+def _passes(table: Table, row: Mapping[str, Any], checks: list[Expr], clocks: tuple[dt.datetime, ...] = ()) -> bool:
+    """Whether ``checks`` accept ``row``; with ``clocks``, at every one of those times (CURRENT_TIMESTAMP defaults)."""
     try:
-        stored = as_stored(table, row)
-        return all(check.check_passes(stored) for check in checks)
+        return all(check.check_passes(as_stored(table, row, clock)) for clock in (clocks or (None,)) for check in checks)
     except Unsupported:
         return True  # decided, with its reason, when the whole row is checked
 
@@ -361,15 +368,18 @@ def default_value(col: Column) -> Any:
     raise Unsupported(f"default {d} of {col.name} is an expression we do not evaluate")
 
 
-def as_stored(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+def as_stored(table: Table, row: Mapping[str, Any], clock: dt.datetime | None = None) -> dict[str, Any]:
     """``row`` with the default of every writable column it leaves out: what the engine's CHECKs see.
 
-    A CHECK over a left-out column whose default we cannot evaluate (an expression, the clock) raises
-    :class:`Unsupported`: the row's fate would be a guess.
+    A CHECK over a left-out column whose default we cannot evaluate (an expression; the clock, unless
+    ``clock`` says what time the engine will read) raises :class:`Unsupported`: the row's fate would be a guess.
     """
     out = dict(row)
     for col in table.columns.values():
         if col.name in out or not col.writable or col.engine_filled or col.default is None:
+            continue
+        if clock is not None and col.default == "CURRENT_TIMESTAMP":
+            out[col.name] = clock
             continue
         try:
             out[col.name] = default_value(col)
@@ -614,10 +624,15 @@ def _type_strategy(col: Column) -> st.SearchStrategy[Any]:
 @st.composite
 def valid_plan(draw: Draw, schema: Schema, table: str, overrides: Mapping[str, Any] | None = None,
                omit: frozenset[str] = frozenset(), fresh_parents: bool = False,
-               keep_broken: frozenset[str] = frozenset()) -> Plan:
-    """A plan whose every row the schema must accept (but for CHECKs over ``overrides``, the caller's)."""
+               keep_broken: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = ()) -> Plan:
+    """A plan whose every row the schema must accept (but for CHECKs over ``overrides``, the caller's).
+
+    ``clocks`` (earliest, latest): when the rows will be written, for CHECKs over a column left to its
+    CURRENT_TIMESTAMP default; the rows then pass at every time in between.
+    """
     builder = PlanBuilder(schema, draw)
     builder.keep_broken = keep_broken
+    builder.clocks = clocks
     builder.row(table, overrides, omit=omit, fresh_parents=fresh_parents)
     return builder.plan
 

@@ -15,7 +15,7 @@ from dbintegrity import sqlregex
 from dbintegrity.evaluate import Unsupported, compile_expr
 from dbintegrity.model import Check, Column, Schema, Table
 from dbintegrity.sqlexpr import normalize
-from dbintegrity.synth import PlanBuilder, Retry
+from dbintegrity.synth import PlanBuilder, Retry, as_stored
 
 DOSAGE = "^([1-9][0-9]{0,4}([.][0-9]{1,3})?|0[.][0-9]{0,2}[1-9]) (mg|mcg|units)$"
 
@@ -103,3 +103,20 @@ def test_builder_meets_windows_and_grammars_that_random_values_miss(seed):
         pytest.fail("no row could be built")
     assert all(compile_expr(c.expression).check_passes(row) for c in schema.tables["sessions"].checks), row
     assert isinstance(row["dose"], str) and Decimal(row["dose"].split(" ")[0]) > 0
+
+
+def test_builder_meets_a_check_over_a_clock_default_across_the_write_window():
+    """``created_at`` left to DEFAULT CURRENT_TIMESTAMP: the row must pass whenever in the window it is written."""
+    schema = _sessions()
+    table = schema.tables["sessions"]
+    table.columns["c"] = Column("c", "timestamp", False, default="CURRENT_TIMESTAMP")
+    early = dt.datetime(2030, 5, 1, 12)
+    late = early + dt.timedelta(minutes=10)
+    builder = PlanBuilder(schema, _no_draw, rng=random.Random(3))
+    builder.clocks = (early, late)
+    row = builder.row("sessions", omit=frozenset({"c"}))
+    assert "c" not in row
+    window = compile_expr("e > c AND e <= c + INTERVAL '1 DAY'")
+    assert all(window.check_passes({**row, "c": clock}) for clock in (early, late, early + dt.timedelta(minutes=5)))
+    with pytest.raises(Unsupported, match="CHECK reads c"):
+        as_stored(table, row)  # without a clock the default is not evaluated: a probe would skip, saying so

@@ -24,12 +24,15 @@ from dbintegrity.synth import INT_RANGES, Plan, as_stored, checks_of, valid_plan
 
 pytestmark = pytest.mark.integrity
 CLOCK_SLACK = dt.timedelta(seconds=5)
+CLOCK_WINDOW = dt.timedelta(minutes=10)
+"""How long after drawing a row the probe may insert it: rows must pass their CHECKs over that window."""
 
 
 def _plan(probe: ProbeSession, data: st.DataObject, table: str, overrides: dict[str, Any] | None = None,
-          omit: frozenset[str] = frozenset()) -> Plan:
+          omit: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = ()) -> Plan:
     try:
-        plan: Plan = data.draw(valid_plan(probe.schema, table, overrides, omit=omit), label=f"{table} row")
+        plan: Plan = data.draw(valid_plan(probe.schema, table, overrides, omit=omit, clocks=clocks),
+                               label=f"{table} row")
     except CANNOT_PROBE as exc:
         skip_because(exc)
     return plan
@@ -207,7 +210,8 @@ def test_default(engine, item, dbi_probe, data):
     it = item_or_fail(item)
     col: Column = it.expected
     want = expected_default(col)
-    plan = _plan(dbi_probe, data, it.table, omit=frozenset({col.name}))
+    now = dbi_probe.now()  # a CHECK may read the clock default (expires_at <= created_at + 1 day)
+    plan = _plan(dbi_probe, data, it.table, omit=frozenset({col.name}), clocks=(now, now + CLOCK_WINDOW))
     with dbi_probe.example():
         before = dbi_probe.now()
         _at, out = dbi_probe.apply(plan)
