@@ -279,3 +279,13 @@ def test_judge_tells_killed_survived_and_broken_mutants_apart(tmp_path):
     assert "did not apply" in not_applied.detail
     assert judge(mutant, _run(None), path, []).verdict == "error"
     assert judge(mutant, _run(3), path, []).verdict == "error"
+
+
+def test_postgres_enum_change_restates_checks_over_the_column_as_text():
+    """A CHECK typed by the old enum ('C'::unit) would block removing the label 'C': it comes back as text."""
+    from dbintegrity.engines.postgres.mutations import _column_as_text
+
+    definition = ("CHECK ((((unit = 'F'::vitals_unit) AND (t <= 115.0)) OR ((unit = 'C'::vitals_unit) "
+                  "AND (t <= 46.0))))")
+    assert _column_as_text(definition, "unit") == ("CAST(unit AS TEXT) = 'F' AND t <= 115.0 OR "
+                                                   "CAST(unit AS TEXT) = 'C' AND t <= 46.0")

@@ -10,8 +10,12 @@ model leaves out: the enum's type name and the column's exact type.
 
 from __future__ import annotations
 
+import sqlglot
+from sqlglot import exp
+
 from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
 from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
+from dbintegrity.sqlexpr import normalize
 
 _REL = "quote_ident(%s)::regclass"
 
@@ -27,6 +31,18 @@ def literal(text: str) -> str:
 def grantee(role: str) -> str:
     """``PUBLIC`` is a keyword, not a role: introspection reports grants to everyone under that name."""
     return role if role == "PUBLIC" else q(role)
+
+
+def _column_as_text(definition: str, column: str) -> str:
+    """A CHECK's definition (``CHECK ((unit = 'C'::unit_type))``) with ``column`` read as text and the
+    literals' enum casts gone: the same test, no longer tied to the enum type."""
+    body = definition.strip()
+    body = body[len("CHECK"):].strip() if body.upper().startswith("CHECK") else body
+    body = body.removesuffix("NOT VALID").strip()
+    tree = sqlglot.parse_one(normalize(body, "postgres"), read="postgres")
+    tree = tree.transform(lambda n: exp.Cast(this=n.copy(), to=exp.DataType.build("text"))
+                          if isinstance(n, exp.Column) and n.name == column else n)
+    return tree.sql(dialect="postgres")
 
 
 class PostgresMutations:
@@ -68,12 +84,22 @@ class PostgresMutations:
         nsp, typ, _, users = self._column_type(table, column.name)
         old, new = f"{q(nsp)}.{q(typ[:54] + '__dbi_old')}", f"{q(nsp)}.{q(typ)}"
         col = f"ALTER TABLE {q(table)} ALTER COLUMN {q(column.name)}"
-        stmts = [f"ALTER TYPE {new} RENAME TO {q(typ[:54] + '__dbi_old')}",
-                 f"CREATE TYPE {new} AS ENUM ({', '.join(literal(lab) for lab in column.enum or ())})",
-                 f"{col} DROP DEFAULT",  # the old default is typed with the old enum: it would block the change
-                 f"{col} TYPE {new} USING {q(column.name)}::text::{new}"]
+        # CHECKs over the column compare it with literals typed by the old enum ('C'::unit): they would block
+        # the change, and one naming the removed label could not be re-created as written.  They go, and come
+        # back comparing the column as text, which means the same for every label that remains.
+        attnum = f"(SELECT attnum FROM pg_attribute WHERE attrelid = {_REL} AND attname = %s)"
+        checks = self.catalog.rows(
+            f"SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = {_REL} "
+            f"AND contype = 'c' AND {attnum} = ANY(conkey) ORDER BY conname", (table, table, column.name))
+        stmts = [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(str(name))}" for name, _ in checks]
+        stmts += [f"ALTER TYPE {new} RENAME TO {q(typ[:54] + '__dbi_old')}",
+                  f"CREATE TYPE {new} AS ENUM ({', '.join(literal(lab) for lab in column.enum or ())})",
+                  f"{col} DROP DEFAULT",  # the old default is typed with the old enum: it would block the change
+                  f"{col} TYPE {new} USING {q(column.name)}::text::{new}"]
         if column.default is not None:
             stmts.append(f"{col} SET DEFAULT {column.default}")
+        stmts += [f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(str(name))} "
+                  f"CHECK ({_column_as_text(str(definition), column.name)})" for name, definition in checks]
         if users == 1:  # other columns sharing the type keep it (under its new name), so it must stay
             stmts.append(f"DROP TYPE {old}")
         return stmts
