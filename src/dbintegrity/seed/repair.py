@@ -21,13 +21,13 @@ import numpy as np
 
 from dbintegrity import synth
 from dbintegrity.evaluate import Unsupported
-from dbintegrity.model import Column, Table
+from dbintegrity.model import Column, Schema, Table
 from dbintegrity.seed.columns import decimal_scale, written_columns
 from dbintegrity.seed.fixtures import derive_seed
 from dbintegrity.seed.vec import Vec
 
 
-def repair(cols: dict[str, Vec], table: Table, seed: int, schema: Any) -> int:
+def repair(cols: dict[str, Vec], table: Table, seed: int, schema: Schema) -> int:
     """Rewrite, in place, the CHECK-read columns of rows that break a CHECK; return how many were mended."""
     try:
         checks = synth.checks_of(table)
