@@ -28,13 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from dbintegrity import synth
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.errors import PackError
 from dbintegrity.model import Column, Schema, Table, grants
 from dbintegrity.probe import Outcome, ProbeFailure, ProbeSession, normalise
+from dbintegrity.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from dbintegrity.runtime import Runtime
@@ -109,14 +108,7 @@ def privileges_path(pack_path: Path) -> Path:
 
 def load(path: Path) -> AccessSpec:
     """Read and check a privileges file; every problem is one PackError line naming the file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise PackError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise PackError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, PackError)
     try:
         return _parse(path, data)
     except (ValueError, TypeError, KeyError) as exc:

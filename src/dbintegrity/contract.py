@@ -18,6 +18,7 @@ import yaml
 from dbintegrity.errors import ContractError
 from dbintegrity.model import Column, ForeignKey, Schema, Table
 from dbintegrity.sqlexpr import normalize
+from dbintegrity.yamlfile import yaml_error
 
 HEADER = (
     "# Integrity contract of pack {pack}: what both dialects must do, reviewed like a snapshot.\n"
@@ -40,9 +41,7 @@ def load(path: Path) -> Schema:
         except yaml.YAMLError:
             data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ContractError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise yaml_error(path, exc, ContractError) from None
     if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
         raise ContractError(f"{path}: expected a mapping with a 'tables' key")
     try:

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from dbintegrity import contract, procs
 from dbintegrity.config import Config
@@ -41,6 +40,7 @@ from dbintegrity.gate_process import Gate, GateRun, Job, server_url
 from dbintegrity.model import Schema
 from dbintegrity.mutators import OPERATORS, MutationError, Operator, Target, dialect_mutations
 from dbintegrity.runtime import Runtime
+from dbintegrity.yamlfile import read_yaml
 
 EXPLANATIONS_FILE = "mutants.yml"
 MUTATION_FILE = "99_mutation.sql"
@@ -88,12 +88,7 @@ def load_explanations(path: Path) -> list[Explanation]:
     """
     if not path.is_file():
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise MutationError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, MutationError)
     entries = data.get("equivalent") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(entries, list | type(None)):
         raise MutationError(f"{path}: expected a mapping with an 'equivalent' list")

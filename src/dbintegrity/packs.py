@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dbintegrity.errors import PackError
 from dbintegrity.sqlsplit import SplitError, Statement, split_file
+from dbintegrity.yamlfile import read_yaml
 
 CONTRACT_FILE = "contract.yml"
 SESSION_FILE = "session.yml"
@@ -53,14 +54,7 @@ class Pack:
         path = self.path / SESSION_FILE
         if not path.is_file():
             return []
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark is not None else ""
-            raise PackError(f"pack {self.name}: {path}{line} is not valid YAML: {exc}") from None
+        data = read_yaml(path, PackError)
         section = data.get(purpose, {}) if isinstance(data, dict) else None
         statements = section.get(dialect, []) if isinstance(section, dict) else None
         if not isinstance(statements, list) or not all(isinstance(x, str) for x in statements):

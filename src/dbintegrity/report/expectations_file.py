@@ -43,11 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dbintegrity.report import ReportError
 from dbintegrity.report import neutralsql as nsql
 from dbintegrity.report.rules import UNEXPECTED_ROWS, Rule
+from dbintegrity.yamlfile import read_yaml
 
 FILE = "expectations.yml"
 SOURCE = FILE
@@ -82,12 +81,7 @@ def load(path: Path, tables: set[str] | None = None) -> PackExpectations:
     """Read the file (a missing file means no extra rules); ``tables`` are those the contract knows."""
     if not path.is_file():
         return PackExpectations()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ReportError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, ReportError)
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ReportError(f"{path}: expected a mapping with 'version: 1'")
     unknown = set(data) - {"version", "expectations", "charts"}

@@ -65,7 +65,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from dbintegrity.model import Column, Schema, Table
 from dbintegrity.seed.errors import ExprError, ProfileError
@@ -93,6 +92,7 @@ from dbintegrity.seed.specs import (
     UuidSpec,
     pattern_positions,
 )
+from dbintegrity.yamlfile import read_yaml
 
 PROFILE_FILE = "seed_profile.yml"
 AUTO_COLUMNS = ("_row", "_serial", "_rank")
@@ -183,12 +183,7 @@ def load_profile(path: Path, contract: Schema, pack: str, *, seed: int, default_
     if not path.is_file():
         fixtures = Fixtures(default_fixtures, locale="en_US", seed=seed)
         return Profile(None, pack, fixtures, np.datetime64("2025-06-30T18:00:00", "s"))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ProfileError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, ProfileError)
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected a mapping with a 'tables' key")
     data = _null_keys(data)
