@@ -16,10 +16,8 @@ own (named after the run's database prefix) and :meth:`Actors.close` drops every
 
 from __future__ import annotations
 
-import abc
 import contextlib
 import datetime as dt
-import importlib
 import json
 import random
 from collections.abc import Mapping, Sequence
@@ -29,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dbintegrity import synth
-from dbintegrity.engines.base import Engine, Server
+from dbintegrity.engines.base import Engine
+from dbintegrity.engines.parts import AccessDialect, Login
 from dbintegrity.errors import PackError
 from dbintegrity.model import Column, Schema, Table, grants
 from dbintegrity.probe import Outcome, ProbeFailure, ProbeSession, normalise
@@ -150,51 +149,12 @@ def _parse(path: Path, data: Any) -> AccessSpec:
 # -----------------------------------------------------------------------------------------------------
 # Per-engine parts
 # -----------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Login:
-    """How a session becomes a role: log in as ``user``, then ``set_role`` if given."""
-
-    role: str
-    user: str
-    password: str
-    identity: str
-    """What the audit trail records as the session's database user (up to any ``@host``)."""
-    set_role: str | None = None
-
-
-class AccessDialect(abc.ABC):
-    """What acting as a role, naming the application's user and reading JSON back take on one engine."""
-
-    app_user_statement: str
-    """Sets the application's user for the connection; one ``%s`` parameter (``NULL`` clears it)."""
-
-    @abc.abstractmethod
-    def create_login(self, engine: Engine, server: Server, role: str, name: str) -> Login:
-        """A way to log in as ``role``; ``name`` is unique to this run if the engine needs a new account."""
-
-    @abc.abstractmethod
-    def drop_login(self, engine: Engine, server: Server, login: Login) -> None:
-        """Remove what :meth:`create_login` made; never raises for a login already gone."""
-
-    @abc.abstractmethod
-    def connect(self, engine: Engine, server: Server, database: str, login: Login) -> Any:
-        """A connection acting as the role: session prepared, not in autocommit mode."""
-
-    @abc.abstractmethod
-    def json_text(self, column: str) -> str:
-        """An expression that reads a JSON column back as its text."""
-
-
 def dialect(engine: Engine) -> AccessDialect:
-    """The engine's access part: the ``access`` module beside the engine's own module."""
-    package = type(engine).__module__
+    """The engine's access part, as the engine declares it."""
     try:
-        module = importlib.import_module(f"{package}.access")
-    except ModuleNotFoundError as exc:
-        raise PackError(f"engine {engine.name} has no access module ({package}.access): roles cannot be "
-                        "tested on it") from exc
-    found: AccessDialect = module.DIALECT
-    return found
+        return engine.access()
+    except NotImplementedError as exc:
+        raise PackError(str(exc)) from None
 
 
 # -----------------------------------------------------------------------------------------------------
@@ -222,7 +182,7 @@ class Actor:
         self.role = login.role
         self.probe = ProbeSession(engine, conn, schema)
         self._app_user_statement = app_user_statement
-        self._savepoints = engine.capabilities.transactional_ddl  # as in ProbeSession: errors abort the transaction
+        self._savepoints = engine.capabilities.error_aborts_transaction  # as in ProbeSession
 
     def begin(self, app_user: str | None) -> None:
         """Start over: roll back whatever came before, then name the application's user."""

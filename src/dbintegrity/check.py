@@ -76,14 +76,9 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
             OPTION_BY_NAME["provider"].flag, cfg.provider,
             OPTION_BY_NAME["engines"].flag, ",".join(cfg.engines),
             OPTION_BY_NAME["packs"].flag, str(cfg.packs_dir),
-            OPTION_BY_NAME["pack"].flag, ",".join(packs),
-            OPTION_BY_NAME["mysql_bin"].flag, str(cfg.mysql_bin)]
-    for name in ("mysql_image", "postgres_image", "postgres_bin", "workdir"):
-        value = getattr(cfg, name)
-        if value:
-            args += [OPTION_BY_NAME[name].flag, str(value)]
-    for engine, url in cfg.urls.items():
-        args += [OPTION_BY_NAME[f"{engine}_url"].flag, url]
+            OPTION_BY_NAME["pack"].flag, ",".join(packs), *cfg.engine_flags()]
+    if cfg.workdir:
+        args += [OPTION_BY_NAME["workdir"].flag, str(cfg.workdir)]
     return args
 
 

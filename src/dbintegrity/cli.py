@@ -9,15 +9,28 @@ exits 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dbintegrity import __version__, providers
-from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
-from dbintegrity.errors import DbIntegrityError
+from dbintegrity import engines as registry
+from dbintegrity.config import OPTION_BY_NAME, OPTIONS, Config, Option, env_lookup, resolve
+from dbintegrity.errors import ConfigError, DbIntegrityError
 
 Handler = Callable[[argparse.Namespace, Config], int]
+
+ENGINE_HELP = f"engine of the database, optionally @version: {', '.join(registry.PLUGINS)} or one of " \
+    f"{', '.join(registry.all_keys())}"
+
+
+def _engine_key(text: str) -> str:
+    """``--engine`` values are checked against the registry, with its own one-line message."""
+    try:
+        return registry.expand([text])[0]
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_common(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
@@ -40,8 +53,14 @@ def _config(args: argparse.Namespace, **override: str) -> Config:
 
 
 def cmd_engines(args: argparse.Namespace, cfg: Config) -> int:
-    """Per engine: the provider a run would use, the version it gives, and why the others are out."""
-    for engine in cfg.engines:
+    """Per engine and version: the provider a run would use, the version it gives, and why the others are out.
+
+    Without ``--engines`` every engine and version line the registry knows is listed, so the listing
+    shows what can be started here and how; with it, only the engines chosen.
+    """
+    chosen_engines = cfg.engines if args.opt_engines or os.environ.get(OPTION_BY_NAME["engines"].env) \
+        else registry.all_keys()
+    for engine in chosen_engines:
         chosen = providers.choose(cfg, engine)
         print(f"{engine}: provider {chosen}" + (" (auto)" if cfg.provider == "auto" else ""))
         for a in providers.availability(cfg, engine):
@@ -89,13 +108,20 @@ def cmd_seed(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
-    from dbintegrity.provision.mysql_debian import ProvisionError, provision_mysql
+    """Fetch local binaries for each engine named (``all``: every engine), each as the engine knows how."""
+    from dbintegrity.provision.mysql_debian import ProvisionError
 
-    try:
-        bins = provision_mysql(cfg.mysql_bin.parent, force=args.force)
-    except ProvisionError as exc:
-        raise _Failure(str(exc)) from None
-    print(f"mysql: {bins.version} ready in {bins.root}")
+    keys = registry.expand(args.what) if args.what else registry.PLUGINS
+    failed = []
+    for key in keys:
+        try:
+            for line in registry.get_engine(key).provision(cfg, force=args.force):
+                print(line, flush=True)
+        except ProvisionError as exc:
+            print(f"{key}: error: {exc}", file=sys.stderr, flush=True)
+            failed.append(key)
+    if failed:
+        raise _Failure(f"could not provision {', '.join(failed)} (see above); use --provider docker or url for them")
     return 0
 
 
@@ -106,7 +132,7 @@ class _Failure(DbIntegrityError):
 def _seed_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("seed", help="fill every table of a pack with realistic, deterministic rows (bulk-loaded)")
     p.add_argument("pack", help="the pack to seed (its contract.yml and seed_profile.yml drive the data)")
-    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine of the database")
+    p.add_argument("--engine", required=True, type=_engine_key, help=ENGINE_HELP)
     p.add_argument("--scale", type=float, default=1.0, help="size: 1 (default) is the profile's base, about "
                    "10,400 rows for healthcare_mgmt; 100 gives about a million")
     p.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same rows (default 0)")
@@ -139,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="list every test as it runs")
     p.add_argument("--sql", type=Path, help="zero-config mode: any schema file or folder, no pack or contract "
                    "needed (with --engine)")
-    p.add_argument("--engine", choices=("mysql", "postgres"), help="the one engine to use (same as --engines E)")
+    p.add_argument("--engine", type=_engine_key, help=f"the one engine to use (same as --engines E): {ENGINE_HELP}")
     p.add_argument("--sample", type=int, metavar="N", help="run at most N contract items per probe kind, the "
                    "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "
                    "more than 100 tables); env DBINTEGRITY_SAMPLE")
@@ -149,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("snapshot", help="write a pack's contract.yml from a live database")
     p.add_argument("pack", help="the pack to load and read back")
-    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine to read it from")
+    p.add_argument("--engine", required=True, type=_engine_key, help=f"engine to read it from: {ENGINE_HELP}")
     p.add_argument("--out", type=Path, help="where to write (default: the pack's contract.yml; - for stdout)")
     _add_common(p, skip=("pack", "engines"))
     p.set_defaults(handler=cmd_snapshot)
@@ -173,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="Great Expectations data-quality report (Data Docs, summary.json, charts) "
                        "on a freshly seeded or an existing database")
     p.add_argument("pack", help="the pack whose contract and expectations.yml make the suite")
-    p.add_argument("--engine", required=True, choices=("mysql", "postgres"), help="engine of the database")
+    p.add_argument("--engine", required=True, type=_engine_key, help=ENGINE_HELP)
     p.add_argument("--url", help="report on this existing database instead of seeding a disposable one, "
                    "e.g. mysql://user:pw@host:3306/DB or postgresql://user:pw@host:5432/DB")
     p.add_argument("--out", type=Path, help="output folder (default reports/<pack>-<engine>-<timestamp>/)")
@@ -185,8 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _seed_parser(sub)
 
-    p = sub.add_parser("provision", help="download local server binaries (MySQL) into .engines/")
-    p.add_argument("what", choices=("mysql",), help="what to provision")
+    p = sub.add_parser("provision", help="download local server binaries into .engines/ (MySQL, MariaDB), or "
+                       "say where an engine's come from")
+    p.add_argument("what", nargs="*", metavar="ENGINE", help=f"engines to provision, optionally @version "
+                   f"({', '.join(registry.PLUGINS)}; all, the default: every one)")
     p.add_argument("--force", action="store_true", help="download again even if present")
     _add_common(p, skip=("pack", "engines", "provider"))
     p.set_defaults(handler=cmd_provision)

@@ -13,10 +13,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dbintegrity.engines import all_keys, expand, specs
 from dbintegrity.errors import ConfigError
 
 PROVIDERS = ("auto", "docker", "local", "url")
-ENGINES = ("mysql", "postgres")
+
+
+def _engine_options() -> tuple[Option, ...]:
+    """Per engine: its docker image, its url provider's address and its local binaries, from its spec."""
+    out: list[Option] = []
+    for s in specs():
+        prefix, env = s.option_prefix, f"DBINTEGRITY_{s.option_prefix.upper()}"
+        flag = f"--{prefix.replace('_', '-')}"
+        out += [
+            Option(f"{prefix}_image", f"{flag}-image", f"{env}_IMAGE",
+                   f"docker provider's {s.title} image (default {s.default_image}; with @version, that line's: "
+                   f"{', '.join(ln.image for ln in s.lines)})"),
+            Option(f"{prefix}_url", f"{flag}-url", f"{env}_URL",
+                   f"existing {s.title} server for the url provider, e.g. {s.url_example}"),
+            Option(f"{prefix}_bin", f"{flag}-bin", f"{env}_BIN", f"local provider: {s.bin_help}"),
+        ]
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -35,28 +52,20 @@ class Option:
         return f"dbintegrity_{self.name}"
 
 
+DEFAULT_ENGINES = "mysql,postgres"
+
 OPTIONS: tuple[Option, ...] = (
     Option("provider", "--provider", "DBINTEGRITY_PROVIDER",
            "where disposable engines come from: auto (docker if a Docker engine answers, else local), "
            "docker, local or url", "auto"),
     Option("engines", "--engines", "DBINTEGRITY_ENGINES",
-           "comma-separated engines to run: mysql,postgres", "mysql,postgres"),
+           f"comma-separated engines to run, each optionally @version ({', '.join(all_keys())}), or all",
+           DEFAULT_ENGINES),
     Option("packs", "--packs", "DBINTEGRITY_PACKS",
            "folder that holds the schema packs (default: sql/ of the project)"),
     Option("pack", "--pack", "DBINTEGRITY_PACK",
            "comma-separated pack names to run (default: every pack in the packs folder)"),
-    Option("mysql_image", "--mysql-image", "DBINTEGRITY_MYSQL_IMAGE",
-           "Docker image for the docker provider's MySQL (mysql:8.4, mysql:8.0, mysql:9.7)", "mysql:8.4"),
-    Option("postgres_image", "--postgres-image", "DBINTEGRITY_POSTGRES_IMAGE",
-           "Docker image for the docker provider's PostgreSQL", "postgres:17"),
-    Option("mysql_url", "--mysql-url", "DBINTEGRITY_MYSQL_URL",
-           "existing MySQL server for the url provider, e.g. mysql://root:pw@127.0.0.1:3306"),
-    Option("postgres_url", "--postgres-url", "DBINTEGRITY_POSTGRES_URL",
-           "existing PostgreSQL server for the url provider, e.g. postgresql://postgres:pw@127.0.0.1:5432/postgres"),
-    Option("mysql_bin", "--mysql-bin", "DBINTEGRITY_MYSQL_BIN",
-           "local provider: root of the provisioned MySQL binaries (default .engines/mysql/root)"),
-    Option("postgres_bin", "--postgres-bin", "DBINTEGRITY_POSTGRES_BIN",
-           "local provider: folder with initdb and postgres (default: newest /usr/lib/postgresql/*/bin)"),
+    *_engine_options(),
     Option("workdir", "--workdir", "DBINTEGRITY_WORKDIR",
            "where local servers keep their data dirs (default: the system temp dir)"),
 )
@@ -66,24 +75,43 @@ OPTION_BY_NAME: Mapping[str, Option] = {o.name: o for o in OPTIONS}
 
 @dataclass(frozen=True)
 class Config:
-    """Everything a run needs to know, resolved and validated once."""
+    """Everything a run needs to know, resolved and validated once.
+
+    Per-engine settings are keyed by the engine's name (``mariadb``, not ``mariadb@10.11``): ``images``
+    and ``bins`` hold only what was set explicitly, so each engine's own defaults apply otherwise.
+    """
 
     provider: str = "auto"
-    engines: tuple[str, ...] = ENGINES
+    engines: tuple[str, ...] = tuple(DEFAULT_ENGINES.split(","))
     packs_dir: Path = Path("sql")
     packs: tuple[str, ...] = ()
-    mysql_image: str = "mysql:8.4"
-    postgres_image: str = "postgres:17"
+    images: Mapping[str, str] = field(default_factory=dict)
     urls: Mapping[str, str] = field(default_factory=dict)
-    mysql_bin: Path = Path(".engines/mysql/root")
-    postgres_bin: Path | None = None
+    bins: Mapping[str, Path] = field(default_factory=dict)
     workdir: Path | None = None
-    cache_dir: Path = Path(".engines/templates")
-    """Initialised template data dirs, reused across runs (not an option: lives beside the binaries)."""
+    engines_dir: Path = Path(".engines")
+    """Provisioned binaries (``.engines/<engine>...``), the template cache and logs."""
+
+    @property
+    def cache_dir(self) -> Path:
+        """Initialised template data dirs, reused across runs (not an option: lives beside the binaries)."""
+        return self.engines_dir / "templates"
 
     def url_for(self, engine: str) -> str | None:
-        """The url provider's address for ``engine``, if one was given."""
-        return self.urls.get(engine)
+        """The url provider's address for ``engine`` (a key: ``postgres@18`` uses ``--postgres-url``)."""
+        return self.urls.get(engine.partition("@")[0])
+
+    def bin_for(self, name: str) -> Path | None:
+        """``--<name>-bin`` if it was set."""
+        return self.bins.get(name)
+
+    def engine_flags(self) -> list[str]:
+        """Command-line flags that hand this config's explicit engine settings to another dbintegrity run."""
+        out: list[str] = []
+        for kind, values in (("image", self.images), ("bin", self.bins), ("url", self.urls)):
+            for name, value in sorted(values.items()):
+                out += [OPTION_BY_NAME[f"{name}_{kind}"].flag, str(value)]
+        return out
 
 
 Lookup = Callable[[Option], str | None]
@@ -129,24 +157,25 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
             f"provider {provider!r} is not one of {', '.join(PROVIDERS)} (set by {where('provider')})"
         )
 
-    engines = [e.lower() for e in _split(get("engines") or "")]
-    unknown = [e for e in engines if e not in ENGINES]
-    if unknown or not engines:
-        raise ConfigError(
-            f"engines {','.join(unknown) or '(none)'} not known; choose from {','.join(ENGINES)} "
-            f"(set by {where('engines')})"
-        )
+    try:
+        engines = expand(_split(get("engines") or ""))
+    except ConfigError as exc:
+        raise ConfigError(f"{exc} (set by {where('engines')})") from None
+    if not engines:
+        raise ConfigError(f"engines (none) given; choose from {', '.join(all_keys())} or all "
+                          f"(set by {where('engines')})")
 
     packs_dir = _path(get("packs"), base) or base / "sql"
-    mysql_bin = _path(get("mysql_bin"), base) or base / ".engines" / "mysql" / "root"
-    if not get("mysql_bin") and not mysql_bin.exists() and (checkout := _source_checkout()):
-        mysql_bin = checkout / ".engines" / "mysql" / "root"
+    engines_dir = base / ".engines"
+    if not engines_dir.exists() and (checkout := _source_checkout()) and (checkout / ".engines").exists():
+        engines_dir = checkout / ".engines"
 
-    urls = {e: u for e in ENGINES if (u := get(f"{e}_url"))}
+    names = [s.option_prefix for s in specs()]
+    urls = {n: u for n in names if (u := get(f"{n}_url"))}
     if provider == "url":
-        missing = [e for e in engines if e not in urls]
+        missing = [e for e in engines if e.partition("@")[0] not in urls]
         if missing:
-            opt = OPTION_BY_NAME[f"{missing[0]}_url"]
+            opt = OPTION_BY_NAME[f"{missing[0].partition('@')[0]}_url"]
             raise ConfigError(
                 f"provider url needs a server address for {', '.join(missing)}: "
                 f"set {opt.flag} or {opt.env}, or drop the engine with --engines"
@@ -154,16 +183,14 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
 
     return Config(
         provider=provider,
-        engines=tuple(engines),
+        engines=engines,
         packs_dir=packs_dir,
         packs=tuple(_split(get("pack") or "")),
-        mysql_image=get("mysql_image") or "mysql:8.4",
-        postgres_image=get("postgres_image") or "postgres:17",
+        images={n: i for n in names if (i := get(f"{n}_image"))},
         urls=urls,
-        mysql_bin=mysql_bin,
-        postgres_bin=_path(get("postgres_bin"), base),
+        bins={n: p for n in names if (p := _path(get(f"{n}_bin"), base)) is not None},
         workdir=_path(get("workdir"), base),
-        cache_dir=mysql_bin.parent.parent / "templates" if not get("mysql_bin") else base / ".engines" / "templates",
+        engines_dir=engines_dir,
     )
 
 

@@ -43,6 +43,7 @@ import sqlglot
 from sqlglot import exp
 
 from dbintegrity import sqlregex
+from dbintegrity.sqlexpr import NEUTRAL
 
 __all__ = ["Expr", "Unsupported", "compile_expr"]
 
@@ -150,7 +151,7 @@ def compile_expr(text: str) -> Expr:
     lets callers skip a rule early with a precise reason.
     """
     try:
-        tree = sqlglot.parse_one(text, read="postgres")
+        tree = sqlglot.parse_one(text, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as error:
         raise Unsupported(f"cannot parse expression {text!r}: {error}") from error
     compiler = _Compiler()
@@ -534,12 +535,12 @@ _TEXT_TYPES: Final = {exp.DataType.Type.TEXT, exp.DataType.Type.VARCHAR}
 def _describe(node: exp.Expr) -> str:
     """A skip reason naming the construct, in words a schema author recognises."""
     if isinstance(node, (exp.Query, exp.Subquery, exp.Exists)):
-        return f"sub-query {node.sql(dialect='postgres')!r} is not evaluated in Python"
+        return f"sub-query {node.sql(dialect=NEUTRAL)!r} is not evaluated in Python"
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.lower()} is not evaluated in Python"
     if isinstance(node, exp.Func):
         return f"function {node.sql_name().lower()} is not evaluated in Python"
-    return f"{node.key} expression {node.sql(dialect='postgres')!r} is not evaluated in Python"
+    return f"{node.key} expression {node.sql(dialect=NEUTRAL)!r} is not evaluated in Python"
 
 
 class _Compiler:
@@ -688,7 +689,7 @@ class _Compiler:
 
     def _in(self, node: exp.In) -> _Fn:
         if any(node.args.get(arg) for arg in ("query", "unnest", "field")):
-            raise Unsupported(f"sub-query in {node.sql(dialect='postgres')!r} is not evaluated in Python")
+            raise Unsupported(f"sub-query in {node.sql(dialect=NEUTRAL)!r} is not evaluated in Python")
         operand = self.compile(node.this)
         members = [self.compile(member) for member in node.expressions]
 
@@ -751,11 +752,11 @@ class _Compiler:
         operand = self.compile(node.this)
         pattern = node.expression
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-            raise Unsupported(f"a regular expression that is not a literal ({pattern.sql(dialect='postgres')}) "
+            raise Unsupported(f"a regular expression that is not a literal ({pattern.sql(dialect=NEUTRAL)}) "
                               "is not evaluated in Python")
         flag = node.args.get("flag")
         if flag is not None:
-            raise Unsupported(f"regular expression flags ({flag.sql(dialect='postgres')}) are not evaluated in Python")
+            raise Unsupported(f"regular expression flags ({flag.sql(dialect=NEUTRAL)}) are not evaluated in Python")
         ignore_case = isinstance(node, exp.RegexpILike)
         try:
             sqlregex.compile_pattern(pattern.this, ignore_case)
@@ -779,7 +780,7 @@ class _Compiler:
         amount = node.this
         name = (unit.name if unit is not None else "").upper().rstrip("S")
         if not (isinstance(amount, exp.Literal) and name in _INTERVAL_UNITS and _INT.fullmatch(amount.this.strip())):
-            raise Unsupported(f"interval {node.sql(dialect='postgres')} is not evaluated in Python "
+            raise Unsupported(f"interval {node.sql(dialect=NEUTRAL)} is not evaluated in Python "
                               "(only whole numbers of seconds, minutes, hours, days or weeks)")
         value = Interval(dt.timedelta(seconds=int(amount.this) * _INTERVAL_UNITS[name]))
         return lambda _row: value
@@ -955,10 +956,10 @@ class _Compiler:
         try:
             parameters = [int(param.this.name) for param in target.expressions]
         except (AttributeError, ValueError) as error:
-            raise Unsupported(f"cast to {target.sql(dialect='postgres')} is not evaluated in Python") from error
+            raise Unsupported(f"cast to {target.sql(dialect=NEUTRAL)} is not evaluated in Python") from error
         if kind == exp.DataType.Type.DECIMAL and not parameters and isinstance(node.this, exp.IntDiv):
             return self.compile(node.this)  # sqlglot's spelling of DIV(a, b): already a whole number
-        convert = _cast_function(kind, parameters, target.sql(dialect="postgres"))
+        convert = _cast_function(kind, parameters, target.sql(dialect=NEUTRAL))
         operand = self.compile(node.this)
 
         def fn(row: Row) -> object:

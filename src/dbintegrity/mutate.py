@@ -159,7 +159,7 @@ def build_mutants(runtime: Runtime, engine: str, pack: str, schema: Schema,
     live = runtime.live_schema(engine, pack)
     eng = runtime.engine(engine)
     catalog = _TemplateCatalog(runtime, engine, pack)
-    dialect = dialect_mutations(type(eng).__module__, catalog)
+    dialect = dialect_mutations(eng, catalog)
     try:
         for op, target in pairs:
             try:
@@ -358,7 +358,7 @@ def _run_mutants(runtime: Runtime, gate: Gate, urls: dict[str, str], *, pack_dir
     slots: list[Outcome | None] = []
     jobs: list[tuple[int, Job, Mutant, Path]] = []
     for engine, url in urls.items():
-        dialect_dir = runtime.engine(engine).dialect_dir
+        dialect_dir = runtime.pack_folder(engine, pack_dir.name)
         for built in build_mutants(runtime, engine, pack_dir.name, schema, pairs):
             slots.append(built if isinstance(built, Outcome) else None)
             if isinstance(built, Mutant):

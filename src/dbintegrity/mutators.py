@@ -12,7 +12,6 @@ GRANT and REVOKE) are built here once, from the quoting function the engine pass
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlglot import exp
 from dbintegrity import contract
 from dbintegrity.errors import DbIntegrityError
 from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger
+from dbintegrity.sqlexpr import NEUTRAL
 
 MUTANT_LABEL = "dbi_mutant"
 """The ENUM label (and IN-list value) operators add: recognisable in a failure message."""
@@ -68,14 +68,12 @@ class DialectMutations(Protocol):
     def widen_grant(self, table: str, role: str, operation: str) -> list[str]: ...
 
 
-def dialect_mutations(engine_module: str, catalog: Catalog) -> DialectMutations:
-    """The mutations module that sits beside the engine's module (``engines/<name>/mutations.py``)."""
+def dialect_mutations(engine: Any, catalog: Catalog) -> DialectMutations:
+    """The engine's own mutation SQL (``engines/<name>/mutations.py``), as the engine declares it."""
     try:
-        module = importlib.import_module(f"{engine_module}.mutations")
-    except ImportError as exc:
-        raise MutationError(f"{engine_module} has no mutations module ({exc}): mutation testing is not "
-                            "available for that engine") from None
-    return cast(DialectMutations, module.dialect(catalog))
+        return cast(DialectMutations, engine.mutations(catalog))
+    except NotImplementedError as exc:
+        raise MutationError(str(exc)) from None
 
 
 def add_foreign_key(table: str, fk: ForeignKey, on_delete: str, quote: Callable[[str], str]) -> str:
@@ -162,7 +160,7 @@ def _check_targets(schema: Schema) -> list[Target]:
 def _columns_of(expression: str) -> tuple[str, ...]:
     """The columns an expression reads, in order of first appearance."""
     try:
-        tree = sqlglot.parse_one(expression, read="postgres")
+        tree = sqlglot.parse_one(expression, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return (expression,)
     return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column))) or (expression,)
@@ -386,7 +384,7 @@ def loosen(expression: str) -> tuple[str, str] | None:
     """``(new expression, description)`` with one bound widened by 1 (an upper bound if there is one),
     or a value added to an IN list; ``None`` when the CHECK has neither."""
     try:
-        tree = sqlglot.parse_one(expression, read="postgres")
+        tree = sqlglot.parse_one(expression, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return None
     bounds: list[tuple[Any, str, bool, Decimal]] = []
@@ -398,21 +396,21 @@ def loosen(expression: str) -> tuple[str, str] | None:
             bounds.append((cmp, "this", isinstance(cmp, (exp.GT, exp.GTE)), left))
     if bounds:
         node, side, upper, value = next((b for b in bounds if b[2]), bounds[0])
-        before = node.sql(dialect="postgres")
+        before = node.sql(dialect=NEUTRAL)
         node.set(side, _number_node(value + 1 if upper else value - 1))
-        return tree.sql(dialect="postgres"), f"{before} -> {node.sql(dialect='postgres')}"
+        return tree.sql(dialect=NEUTRAL), f"{before} -> {node.sql(dialect=NEUTRAL)}"
     for in_list in tree.find_all(exp.In):
         values = in_list.expressions
         if values and all(isinstance(v, exp.Literal) and v.is_string for v in values) \
                 and not isinstance(in_list.parent, exp.Not):
             in_list.set("expressions", [*values, exp.Literal.string(MUTANT_LABEL)])
-            return tree.sql(dialect="postgres"), f"IN (...) + '{MUTANT_LABEL}'"
+            return tree.sql(dialect=NEUTRAL), f"IN (...) + '{MUTANT_LABEL}'"
     for match in tree.find_all(exp.RegexpLike, exp.RegexpILike):
         pattern = match.expression
         if isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this.endswith("$") \
                 and not pattern.this.endswith("\\$") and not isinstance(match.parent, exp.Not):
             match.set("expression", exp.Literal.string(pattern.this[:-1]))
-            return tree.sql(dialect="postgres"), "regular expression loses its end anchor '$' (trailing text accepted)"
+            return tree.sql(dialect=NEUTRAL), "regular expression loses its end anchor '$' (trailing text accepted)"
     return None
 
 
@@ -424,7 +422,7 @@ def change_expression(expression: str, *, numeric: bool) -> str | None:
     """The generation expression with its outermost arithmetic operator swapped (``a - b`` -> ``a + b``);
     for a numeric expression without one, ``(expr) + 1``; else ``None``."""
     try:
-        tree = sqlglot.parse_one(expression, read="postgres")
+        tree = sqlglot.parse_one(expression, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return None
     node = next(tree.find_all(*_SWAP), None)  # breadth-first: the outermost operator
@@ -434,7 +432,7 @@ def change_expression(expression: str, *, numeric: bool) -> str | None:
         tree = swapped if node is tree else tree
         if swapped is not tree:
             node.replace(swapped)
-        return tree.sql(dialect="postgres")
+        return tree.sql(dialect=NEUTRAL)
     return f"({expression}) + 1" if numeric else None
 
 

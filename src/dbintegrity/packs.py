@@ -34,6 +34,12 @@ class Pack:
     def dialects(self) -> list[str]:
         return sorted(p.name for p in self.path.iterdir() if p.is_dir() and any(p.glob("*.sql")))
 
+    def folder_for(self, folders: tuple[str, ...]) -> str:
+        """The first of an engine's pack folders (``spec.dialect_dirs``) this pack has: MariaDB reads
+        ``mariadb/`` if there is one, else ``mysql/``.  None there: the first, whose absence
+        :meth:`files` then reports."""
+        return next((f for f in folders if f in self.dialects), folders[0])
+
     def files(self, dialect: str) -> list[Path]:
         folder = self.path / dialect
         if not folder.is_dir():

@@ -51,7 +51,7 @@ class ProbeSession:
         self.log: list[str] = []
         engine.prepare_session(conn)
         engine.check_constraints_at_once(conn)  # the transaction every example's savepoint lives in
-        self._savepoints = engine.capabilities.transactional_ddl  # PostgreSQL: an error aborts the transaction
+        self._savepoints = engine.capabilities.error_aborts_transaction
         self.statements = 0
 
     # -- isolation -------------------------------------------------------------------------------

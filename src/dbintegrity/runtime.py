@@ -42,6 +42,7 @@ class Runtime:
         self.cache_dir = cache_dir or cfg.cache_dir
         self.log = log or (lambda _msg: None)
         self._servers: dict[str, Server] = {}
+        self._bound: dict[str, Engine] = {}
         self._failed: dict[str, DbIntegrityError] = {}
         self._templates: dict[tuple[str, str], str] = {}
         self._broken: dict[tuple[str, str], str] = {}
@@ -75,7 +76,10 @@ class Runtime:
 
     # -- servers ---------------------------------------------------------------------------------
     def engine(self, name: str) -> Engine:
-        return get_engine(name)
+        """The engine for key ``name``; once its server runs, bound to the server's version, so that
+        capabilities with a version condition answer for the server at hand."""
+        bound = self._bound.get(name)
+        return bound if bound is not None else get_engine(name)
 
     def server(self, engine: str) -> Server:
         """The running server for ``engine``: started on first use, checked alive on every use."""
@@ -88,6 +92,7 @@ class Runtime:
                 server = providers.start(self.cfg, engine, self.cache_dir)
                 self._servers[engine] = server
                 server.version = self.engine(engine).wait_ready(server)
+                self._bound[engine] = get_engine(engine).at_version(server.version)
             except DbIntegrityError as exc:
                 self._failed[engine] = exc
                 raise
@@ -125,7 +130,7 @@ class Runtime:
     def load(self, engine: str, pack: Pack, database: str) -> None:
         """Apply the pack's statements for ``engine``; a rejected statement is one PackError line."""
         eng = self.engine(engine)
-        statements = pack.statements(eng.dialect_dir)
+        statements = pack.statements(pack.folder_for(eng.spec.dialect_dirs))
         server = self.server(engine)
         with eng.connection(server, database) as conn:
             try:
@@ -162,6 +167,10 @@ class Runtime:
         name = self.create_database(engine, f"{pack}_{tag}")
         self.load(engine, self.pack(pack), name)
         return name
+
+    def pack_folder(self, engine: str, pack: str) -> str:
+        """The folder of ``pack`` that serves ``engine`` (``mysql/`` serves MariaDB unless there is ``mariadb/``)."""
+        return self.pack(pack).folder_for(self.engine(engine).spec.dialect_dirs)
 
     def drop(self, engine: str, name: str) -> None:
         if (engine, name) in self._databases:
@@ -217,7 +226,7 @@ class Runtime:
 
     def session_mode(self, engine: str, pack: str, conn: Any, mode: str) -> None:
         """Run the pack's ``session.yml`` statements for ``mode`` (``backfill``, ``application``) on ``conn``."""
-        for statement in self.pack(pack).session_statements(self.engine(engine).dialect_dir, mode):
+        for statement in self.pack(pack).session_statements(self.pack_folder(engine, pack), mode):
             cur = conn.cursor()
             try:
                 cur.execute(statement)

@@ -14,33 +14,43 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
-_READ = {"mysql": "mysql", "postgres": "postgres", "neutral": "postgres"}
+from dbintegrity.engines import regexp_follows_collation
+
+NEUTRAL = "postgres"
+"""The sqlglot dialect of the neutral form (contracts, the report's queries, the evaluator): PostgreSQL's
+spelling, chosen once here; every module that reads or writes neutral SQL uses this name."""
+NEUTRAL_INPUT = "neutral"
+"""What callers pass as ``dialect`` for text that is already neutral."""
+
+
+def _read(dialect: str) -> str:
+    return NEUTRAL if dialect == NEUTRAL_INPUT else dialect
 
 
 @lru_cache(maxsize=16384)  # parsing is the cost of loading a contract or a schema: 1-2 ms per expression
 def normalize(expression: str, dialect: str) -> str:
-    """The neutral form of ``expression`` written in ``dialect`` (``mysql``, ``postgres`` or ``neutral``).
+    """The neutral form of ``expression`` written in sqlglot ``dialect`` (or ``neutral``).
 
     Falls back to whitespace-folded text when sqlglot cannot parse the expression, so introspection of
     an exotic schema never crashes; such expressions then only compare equal when spelled alike.
     """
     try:
-        tree = sqlglot.parse_one(expression, read=_READ[dialect])
+        tree = sqlglot.parse_one(expression, read=_read(dialect))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return " ".join(expression.split())
-    if dialect == "mysql":
-        tree = tree.transform(_mysql_regexp)
-    text = tree.sql(dialect="postgres")
+    if regexp_follows_collation(dialect):
+        tree = tree.transform(_collation_regexp)
+    text = tree.sql(dialect=NEUTRAL)
     for _ in range(20):  # a replaced node's children are not revisited: repeat to a fixed point
         tree = tree.transform(_rewrite)
-        new = tree.sql(dialect="postgres")
+        new = tree.sql(dialect=NEUTRAL)
         if new == text:
             break
         text = new
     return text
 
 
-def _mysql_regexp(node: exp.Expression) -> exp.Expression:
+def _collation_regexp(node: exp.Expression) -> exp.Expression:
     """MySQL's ``REGEXP_LIKE(x, p, 'c')`` is PostgreSQL's ``x ~ p``; without ``'c'`` it follows the column's
     collation, case-insensitive by default (``x ~* p``).  Other flags stay, and the evaluator refuses them."""
     if not isinstance(node, exp.RegexpLike):
@@ -139,8 +149,8 @@ def case_sensitive_regexp(node: exp.Expression) -> exp.Expression:
 
 
 def to_dialect(expression: str, dialect: str) -> str:
-    """A neutral expression written for ``dialect`` (``mysql`` or ``postgres``), meaning kept."""
-    tree = sqlglot.parse_one(expression, read=_READ["neutral"])
-    if dialect == "mysql":
+    """A neutral expression written for sqlglot ``dialect``, meaning kept."""
+    tree = sqlglot.parse_one(expression, read=NEUTRAL)
+    if regexp_follows_collation(dialect):
         tree = tree.transform(case_sensitive_regexp)
     return tree.sql(dialect=dialect)

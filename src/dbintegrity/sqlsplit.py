@@ -44,13 +44,39 @@ class SplitError(ValueError):
         self.path, self.line, self.what = path, line, what
 
 
-def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
+@dataclass(frozen=True)
+class SplitRules:
+    """The lexical rules of one SQL dialect that decide where a statement ends.
+
+    Each engine declares its own (``engines/<name>/spec.py``); the splitter never asks which engine it
+    is reading for.
+    """
+
+    hash_comments: bool = False
+    """``#`` starts a comment to the end of the line."""
+    dash_comment_needs_space: bool = False
+    """``--`` starts a comment only when whitespace follows it."""
+    backslash_escapes: bool = False
+    """A backslash escapes the next character inside '...' and "..." strings."""
+    backtick_identifiers: bool = False
+    """`...` quotes an identifier."""
+    delimiter_directive: bool = False
+    """The client's ``DELIMITER`` line changes the statement terminator (trigger bodies)."""
+    executable_comments: bool = False
+    """``/*! ... */`` is code, not a comment."""
+    dollar_quotes: bool = False
+    """``$tag$ ... $tag$`` bodies."""
+    escape_strings: bool = False
+    """``E'...'`` strings take backslash escapes."""
+
+
+def split_sql(text: str, path: Path, *, dialect: str | SplitRules) -> list[Statement]:
     """Split ``text`` into statements.
 
-    ``dialect`` is ``"mysql"`` (``#`` comments, backslash escapes, backticks, ``DELIMITER``) or
-    ``"postgres"`` (dollar quotes, ``E''`` strings).  Statements that hold only comments are dropped.
+    ``dialect`` is the engine's :class:`SplitRules`, or the name of a pack's dialect folder (``mysql``,
+    ``postgres``...) whose engine the registry knows.  Statements that hold only comments are dropped.
     """
-    mysql = dialect == "mysql"
+    rules = dialect if isinstance(dialect, SplitRules) else _rules_for(dialect)
     out: list[Statement] = []
     delimiter = ";"
     i, n, line = 0, len(text), 1
@@ -61,7 +87,7 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
         nonlocal has_code
         body = text[start:end]
         if has_code:
-            stripped = _strip_leading_comments(body, mysql)
+            stripped = _strip_leading_comments(body, rules)
             lead = body[: len(body) - len(stripped)]
             out.append(Statement(stripped.rstrip(), path, start_line + lead.count("\n")))
         has_code = False
@@ -69,7 +95,7 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
     at_line_start = True
     while i < n:
         ch = text[i]
-        if mysql and at_line_start and not has_code:
+        if rules.delimiter_directive and at_line_start and not has_code:
             m = _DELIMITER.match(text, i)
             if m:
                 delimiter = m.group(1)
@@ -88,25 +114,26 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
             i += len(delimiter)
             start, start_line = i, line
             continue
-        if ch == "-" and text.startswith("--", i) and (not mysql or i + 2 >= n or text[i + 2] in " \t\r\n"):
+        if ch == "-" and text.startswith("--", i) and (
+                not rules.dash_comment_needs_space or i + 2 >= n or text[i + 2] in " \t\r\n"):
             i = _skip_to_eol(text, i)
             continue
-        if ch == "#" and mysql:
+        if ch == "#" and rules.hash_comments:
             i = _skip_to_eol(text, i)
             continue
         if ch == "/" and text.startswith("/*", i):
             end = text.find("*/", i + 2)
             if end < 0:
                 raise SplitError(path, line, "/* comment")
-            if mysql and text.startswith("/*!", i):
+            if rules.executable_comments and text.startswith("/*!", i):
                 has_code = True
             line += text.count("\n", i, end)
             i = end + 2
             continue
         has_code = has_code or not ch.isspace()
-        if ch in "'\"" or (ch == "`" and mysql):
-            backslash = mysql and ch != "`"
-            if ch == "'" and not mysql and i > 0 and text[i - 1] in "eE" and not _ident_char(text, i - 2):
+        if ch in "'\"" or (ch == "`" and rules.backtick_identifiers):
+            backslash = rules.backslash_escapes and ch != "`"
+            if ch == "'" and rules.escape_strings and i > 0 and text[i - 1] in "eE" and not _ident_char(text, i - 2):
                 backslash = True
             end = _skip_quoted(text, i, ch, backslash)
             if end < 0:
@@ -114,7 +141,7 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
             line += text.count("\n", i, end)
             i = end
             continue
-        if ch == "$" and not mysql:
+        if ch == "$" and rules.dollar_quotes:
             m = _DOLLAR_TAG.match(text, i)
             if m and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
                 close = text.find(m.group(0), m.end())
@@ -128,7 +155,7 @@ def split_sql(text: str, path: Path, *, dialect: str) -> list[Statement]:
     return out
 
 
-def split_file(path: Path, *, dialect: str) -> list[Statement]:
+def split_file(path: Path, *, dialect: str | SplitRules) -> list[Statement]:
     """Read and split one file."""
     return split_sql(path.read_text(encoding="utf-8"), path, dialect=dialect)
 
@@ -161,14 +188,21 @@ def _skip_quoted(text: str, i: int, quote: str, backslash: bool) -> int:
     return -1
 
 
-def _strip_leading_comments(body: str, mysql: bool) -> str:
+def _rules_for(folder: str) -> SplitRules:
+    """The rules of the engine whose pack folder is ``folder`` (imported here: the registry imports us)."""
+    from dbintegrity.engines import split_rules
+
+    return split_rules(folder)
+
+
+def _strip_leading_comments(body: str, rules: SplitRules) -> str:
     """Drop whitespace and comments before the first token, so ``line`` points at real code."""
     s = body
     while True:
         t = s.lstrip()
-        if t.startswith("--") or (mysql and t.startswith("#")):
+        if t.startswith("--") or (rules.hash_comments and t.startswith("#")):
             s = t[_skip_to_eol(t, 0):]
-        elif t.startswith("/*") and not t.startswith("/*!"):
+        elif t.startswith("/*") and not (rules.executable_comments and t.startswith("/*!")):
             end = t.find("*/")
             s = t[end + 2:] if end >= 0 else t
             if end < 0:

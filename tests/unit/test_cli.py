@@ -9,7 +9,7 @@ from dbintegrity.config import OPTIONS
 SKIPPED = {"engines": (), "check": ("pack",), "snapshot": ("pack", "engines"),
            "provision": ("pack", "engines", "provider")}
 OWN = {"engines": (), "check": ("PACK", "--junitxml", "--verbose", "--pytest-args"),
-       "snapshot": ("--engine", "--out"), "provision": ("--force", "{mysql}")}
+       "snapshot": ("--engine", "--out"), "provision": ("--force", "ENGINE", "mariadb")}
 
 
 def run(capsys, *argv):

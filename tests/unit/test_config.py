@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity.config import ENGINES, OPTIONS, env_lookup, resolve
+from dbintegrity.config import DEFAULT_ENGINES, OPTIONS, env_lookup, resolve
+from dbintegrity.engines import all_keys
 from dbintegrity.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,18 +42,16 @@ def test_precedence_holds_for_every_string_option(tmp_path):
     cfg = resolve([by_name({"mysql_image": "mysql:9.7"}), env({"mysql_image": "mysql:8.0",
                                                                "postgres_image": "postgres:16"}),
                    by_name({"postgres_image": "postgres:15", "pack": "a,b"})], base=tmp_path)
-    assert (cfg.mysql_image, cfg.postgres_image, cfg.packs) == ("mysql:9.7", "postgres:16", ("a", "b"))
+    assert (cfg.images["mysql"], cfg.images["postgres"], cfg.packs) == ("mysql:9.7", "postgres:16", ("a", "b"))
 
 
 def test_defaults(tmp_path):
     cfg = resolve([], base=tmp_path)
     assert cfg.provider == "auto"
-    assert cfg.engines == ENGINES
+    assert cfg.engines == tuple(DEFAULT_ENGINES.split(","))
     assert cfg.packs_dir == tmp_path / "sql"
     assert cfg.packs == ()
-    assert (cfg.mysql_image, cfg.postgres_image) == ("mysql:8.4", "postgres:17")
-    assert cfg.urls == {}
-    assert cfg.postgres_bin is None
+    assert cfg.images == {} and cfg.urls == {} and cfg.bins == {}  # each engine's own defaults apply
     assert cfg.workdir is None
 
 
@@ -75,22 +74,40 @@ def test_unknown_engine_is_one_line_naming_flag_env_and_ini(tmp_path):
         resolve([by_name({"engines": "mysql,sqlite"})], base=tmp_path)
     msg = str(info.value)
     assert "\n" not in msg
-    assert msg.startswith("engines sqlite not known; choose from mysql,postgres")
+    assert msg.startswith("engine 'sqlite' is not known; choose from mysql, mariadb, postgres")
     assert "--engines / DBINTEGRITY_ENGINES / ini dbintegrity_engines" in msg
 
 
 def test_only_commas_is_no_engines(tmp_path):
-    with pytest.raises(ConfigError, match=r"engines \(none\) not known"):
+    with pytest.raises(ConfigError, match=r"engines \(none\) given"):
         resolve([by_name({"engines": " , ,"})], base=tmp_path)
 
 
 @pytest.mark.parametrize(
     ("raw", "want"),
     [("mysql", ("mysql",)), (" Postgres ", ("postgres",)), ("POSTGRES, mysql", ("postgres", "mysql")),
-     ("mysql,,postgres,", ("mysql", "postgres"))],
+     ("mysql,,postgres,", ("mysql", "postgres")), ("mariadb@10.11,postgres@18", ("mariadb@10.11", "postgres@18")),
+     ("postgres@15,POSTGRES@15", ("postgres@15",)), ("all", all_keys())],
 )
 def test_engines_parsing(tmp_path, raw, want):
     assert resolve([by_name({"engines": raw})], base=tmp_path).engines == want
+
+
+def test_all_is_every_line_of_every_engine():
+    assert set(all_keys()) >= {"mysql@9.7", "mariadb@10.11", "mariadb@11.8", "postgres@15", "postgres@18"}
+
+
+def test_unknown_version_names_the_versions_there_are(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        resolve([by_name({"engines": "postgres@9"})], base=tmp_path)
+    assert "engine postgres has no version '9'; choose from postgres@15, postgres@18" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_versioned_engine_uses_its_engines_url(tmp_path):
+    cfg = resolve([by_name({"provider": "url", "engines": "postgres@18", "postgres_url": "postgresql://p@h/db"})],
+                  base=tmp_path)
+    assert cfg.url_for("postgres@18") == "postgresql://p@h/db"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +143,7 @@ def test_absolute_paths_are_kept(tmp_path):
                             "postgres_bin": "pg/bin"})], base=tmp_path / "project")
     assert cfg.packs_dir == elsewhere
     assert cfg.workdir == elsewhere / "w"
-    assert cfg.postgres_bin == tmp_path / "project" / "pg" / "bin"
+    assert cfg.bin_for("postgres") == tmp_path / "project" / "pg" / "bin"
 
 
 def test_config_is_frozen(tmp_path):

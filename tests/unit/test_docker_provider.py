@@ -12,6 +12,7 @@ import types
 import pytest
 
 from dbintegrity.config import resolve
+from dbintegrity.engines import get_engine
 from dbintegrity.errors import EngineDied
 from dbintegrity.providers import docker
 
@@ -90,4 +91,12 @@ def test_stopped_container_is_reported_with_engine_and_provider(tmp_path, fake_t
 
 def test_default_images_are_supported_lts_lines(tmp_path):
     cfg = resolve([], base=tmp_path)
-    assert (cfg.mysql_image, cfg.postgres_image) == ("mysql:8.4", "postgres:17")
+    images = {key: get_engine(key).image(cfg) for key in ("mysql", "mariadb", "postgres", "mariadb@10.11",
+                                                          "postgres@15")}
+    assert images == {"mysql": "mysql:8.4", "mariadb": "mariadb:11.8", "postgres": "postgres:18",
+                      "mariadb@10.11": "mariadb:10.11", "postgres@15": "postgres:15"}
+
+
+def test_an_image_option_wins_over_the_lines_image(tmp_path):
+    cfg = resolve([lambda o: {"postgres_image": "postgres:16"}.get(o.name)], base=tmp_path)
+    assert get_engine("postgres@18").image(cfg) == "postgres:16"

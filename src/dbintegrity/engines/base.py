@@ -3,22 +3,31 @@
 An :class:`Engine` is the dialect: how to connect, create and clone databases, apply a pack's statements
 and read the schema back.  A :class:`Server` is one running instance from a provider.  Engine-specific
 behaviour lives in ``engines/<name>/`` behind these methods and the :class:`Capabilities` flags; tests
-ask ``engine.capabilities.transactional_ddl``, never ``engine.name == "mysql"``.
+ask ``engine.capabilities.error_aborts_transaction``, never ``engine.name == "mysql"``.  What is known
+without a running engine (dialect, folders, URL schemes, version lines) is the engine's
+:class:`~dbintegrity.engines.spec.EngineSpec`.
 """
 
 from __future__ import annotations
 
 import abc
 import contextlib
+import copy
+import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import quote
 
 from dbintegrity.errors import EngineDied
 from dbintegrity.sqlsplit import Statement
+
+if TYPE_CHECKING:
+    from dbintegrity.engines.parts import AccessDialect
+    from dbintegrity.engines.spec import EngineSpec, Line
 
 
 class Cursor(Protocol):
@@ -41,17 +50,20 @@ class Connection(Protocol):
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What an engine can do; probes consult these instead of the engine's name."""
+    """What an engine can do; probes consult these instead of the engine's name.
 
-    transactional_ddl: bool
-    """DDL can be rolled back, so a probe may create objects inside its transaction."""
+    Every flag is read somewhere (a probe, the runtime, a rule test): a flag nothing reads is a defect.
+    Flags that changed with a version are declared with :class:`Since` on the engine class.
+    """
+
+    error_aborts_transaction: bool
+    """After a rejected statement the open transaction accepts nothing until it rolls back (PostgreSQL), so
+    probes wrap each attempt in a savepoint; MySQL and MariaDB only undo the one statement."""
     template_databases: bool
     """``CREATE DATABASE ... TEMPLATE`` clones a loaded schema in one statement."""
     check_constraints: bool
-    """CHECK constraints are enforced (MySQL from 8.0.16)."""
-    stored_generated_columns: bool
-    enum_type: str
-    """``"column"`` for MySQL's inline ENUM, ``"type"`` for PostgreSQL's CREATE TYPE ... AS ENUM."""
+    """CHECK constraints are enforced (MySQL from 8.0.16, MariaDB from 10.2.1); the CHECK probes skip
+    where they are not, since the engine then accepts every row by design."""
     row_level_security: bool
     """Per-row access policies (PostgreSQL RLS)."""
     enum_input_folds_case: bool = False
@@ -68,6 +80,22 @@ class Capabilities:
     fk_actions_fire_triggers: bool = True
     """Rows deleted or changed by a foreign-key action (ON DELETE CASCADE, SET NULL) fire their table's
     triggers, so an audit trigger records them; InnoDB's foreign-key actions fire no triggers."""
+
+
+@dataclass(frozen=True)
+class Since:
+    """A capability that an engine gained at ``version``: on older servers the flag is ``before``."""
+
+    flag: str
+    version: str
+    before: Any
+    why: str = ""
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``'10.11.18-MariaDB-0+deb12u1'`` -> (10, 11, 18): the leading dotted numbers of a version."""
+    m = re.match(r"\D*(\d+(?:\.\d+)*)", text)
+    return tuple(int(p) for p in m.group(1).split(".")) if m else ()
 
 
 @dataclass
@@ -97,9 +125,12 @@ class Server:
     def url(self, database: str | None = None) -> str:
         """This server as the ``url`` provider reads it (``mysql://...``, ``postgres://...``), on ``database``
         (default: the admin database, if the engine has one)."""
+        from dbintegrity.engines import parse_key  # the registry imports this module
+
+        scheme = parse_key(self.engine)[0].url_schemes[0]
         auth = quote(self.user, safe="") + (f":{quote(self.password, safe='')}" if self.password else "")
         name = database if database is not None else self.admin_database or ""
-        return f"{self.engine}://{auth}@{self.host}:{self.port}/{quote(name, safe='')}"
+        return f"{scheme}://{auth}@{self.host}:{self.port}/{quote(name, safe='')}"
 
     def check_alive(self) -> None:
         """Raise :class:`EngineDied` naming the engine and provider if the server is gone."""
@@ -123,11 +154,12 @@ class Server:
 
 
 class Engine(abc.ABC):
-    """The dialect-specific operations, one subclass per engine."""
+    """The dialect-specific operations, one subclass per engine; one instance per engine key.
 
-    name: str
-    dialect_dir: str
-    """Folder name inside a pack that holds this engine's DDL."""
+    ``name`` is the key the run knows the engine by (``mysql``, ``mariadb@10.11``): test ids, summaries and
+    :class:`Server` carry it.  ``line`` is the chosen version line, None for the engine's default.
+    """
+
     bulk_load: ClassVar[str] = ""
     """How the seeder loads rows in bulk: ``copy`` (PostgreSQL COPY FROM STDIN) or ``load_data_local``
     (MySQL LOAD DATA LOCAL INFILE); empty when the engine has no bulk path."""
@@ -137,8 +169,62 @@ class Engine(abc.ABC):
     """Query string the SQLAlchemy URL needs (MySQL: the connection's character set)."""
     gx_data_source: ClassVar[str] = "sql"
     """Great Expectations' data source for the engine: ``postgres`` has its own, the rest use ``sql``."""
-    capabilities: Capabilities
-    default_port: int
+    base_capabilities: ClassVar[Capabilities]
+    """The capabilities of the engine's current versions."""
+    capability_versions: ClassVar[tuple[Since, ...]] = ()
+    """Capabilities that older versions lack, with the version that brought each."""
+
+    def __init__(self, spec: EngineSpec, line: Line | None = None) -> None:
+        self.spec = spec
+        self.line = line
+        self.name = spec.name if line is None else f"{spec.name}@{line.version}"
+        self.capabilities = self.capabilities_at(line.version if line else "")
+        self.server_version_text = ""
+
+    @property
+    def dialect(self) -> str:
+        """The sqlglot dialect of the engine's SQL."""
+        return self.spec.sqlglot_dialect
+
+    @property
+    def dialect_dir(self) -> str:
+        """The pack folder the engine's own DDL goes in (a pack may serve it from a later one of
+        ``spec.dialect_dirs``: see :meth:`dbintegrity.packs.Pack.folder_for`)."""
+        return self.spec.dialect_dirs[0]
+
+    @property
+    def default_port(self) -> int:
+        return self.spec.default_port
+
+    def capabilities_at(self, version: str) -> Capabilities:
+        """The capabilities of a server of ``version`` (empty: the current versions')."""
+        caps = self.base_capabilities
+        have = version_tuple(version)
+        for rule in self.capability_versions:
+            if have and have < version_tuple(rule.version):
+                caps = dataclasses.replace(caps, **{rule.flag: rule.before})
+        return caps
+
+    def at_version(self, version: str) -> Engine:
+        """This engine bound to a running server's version: its capabilities are that version's."""
+        bound = copy.copy(self)
+        bound.capabilities = self.capabilities_at(version)
+        bound.server_version_text = version
+        return bound
+
+    def access(self) -> AccessDialect:
+        """The engine's part of role-based access (``engines/<name>/access.py``)."""
+        raise NotImplementedError(f"{self.name} has no access part: roles cannot be tested on it")
+
+    def mutations(self, catalog: Any) -> Any:
+        """The engine's mutation operators' SQL (``engines/<name>/mutations.py``) over ``catalog``."""
+        raise NotImplementedError(f"{self.name} has no mutations part: mutation testing is not available for it")
+
+    def provision(self, cfg: Any, *, force: bool = False, log: Callable[[str], None] = print) -> list[str]:
+        """Fetch the local provider's binaries for the engine's lines (all, or the chosen one) into
+        ``.engines/``; returns one line per version ready.  Engines whose binaries come from elsewhere
+        (system packages, a wheel) say where."""
+        return []
 
     @abc.abstractmethod
     def connect(self, server: Server, database: str | None, *, autocommit: bool = True,
@@ -200,12 +286,17 @@ class Engine(abc.ABC):
         """Quote an identifier for this dialect."""
 
     # -- where servers come from: each engine knows how to start itself -----------------------------
-    image_option: str
     default_user: str
     """The superuser a bare URL or a fresh container means."""
     admin_database: str | None
     """The database to connect to for CREATE/DROP DATABASE (PostgreSQL needs one; MySQL none)."""
-    """The config field naming this engine's Docker image (``mysql_image``...)."""
+
+    def image(self, cfg: Any) -> str:
+        """The docker provider's image: ``--<name>-image`` if set, else the line's own, else the default."""
+        chosen: str | None = cfg.images.get(self.spec.name)
+        if chosen:
+            return chosen
+        return self.line.image if self.line is not None else self.spec.default_image
 
     @abc.abstractmethod
     def local_describe(self, cfg: Any) -> str:

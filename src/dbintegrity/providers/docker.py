@@ -34,8 +34,7 @@ def engine_answers() -> str | None:
 
 
 def image_for(cfg: Config, engine: str) -> str:
-    image: str = getattr(cfg, get_engine(engine).image_option)
-    return image
+    return get_engine(engine).image(cfg)
 
 
 def probe(cfg: Config, engine: str) -> tuple[bool, str]:

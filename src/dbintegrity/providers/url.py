@@ -6,23 +6,22 @@ import socket
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from dbintegrity.config import Config
+from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.errors import ConfigError
-
-_SCHEMES = {"mysql": ("mysql", "mysql+pymysql"), "postgres": ("postgres", "postgresql", "postgresql+psycopg")}
 
 
 def parse(engine: str, url: str) -> Server:
     """A :class:`Server` for ``url``; a wrong scheme or a missing host is a one-line ConfigError."""
     parts = urlsplit(url)
-    if parts.scheme not in _SCHEMES[engine]:
-        raise ConfigError(f"{engine} URL must start with {_SCHEMES[engine][0]}://, got {parts.scheme or '(none)'}:// "
-                          f"in {redact(url)}")
+    eng = get_engine(engine)
+    schemes = eng.spec.url_schemes
+    if parts.scheme not in schemes:
+        raise ConfigError(f"{engine} URL must start with {schemes[0]}://, got {parts.scheme or '(none)'}:// "
+                          f"in {redact(url)} (also accepted: {', '.join(s + '://' for s in schemes[1:])})")
     if not parts.hostname:
         raise ConfigError(f"{engine} URL has no host: {redact(url)}")
-    eng = get_engine(engine)
     try:
         port = parts.port or eng.default_port
     except ValueError as exc:  # a port that is not a number, or out of range
@@ -57,7 +56,8 @@ def redact(url: str) -> str:
 def probe(cfg: Config, engine: str) -> tuple[bool, str]:
     raw = cfg.url_for(engine)
     if not raw:
-        return False, f"no URL given (--{engine}-url or DBINTEGRITY_{engine.upper()}_URL)"
+        opt = OPTION_BY_NAME[f"{get_engine(engine).spec.option_prefix}_url"]
+        return False, f"no URL given ({opt.flag} or {opt.env})"
     try:
         server = parse(engine, raw)
     except ConfigError as exc:

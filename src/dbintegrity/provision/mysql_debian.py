@@ -44,14 +44,37 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["MysqlBinaries", "ProvisionError", "find_binaries", "main", "provision_mysql"]
+__all__ = ["MARIADB_10_11", "MARIADB_11_8", "MYSQL", "MysqlBinaries", "ProvisionError", "Recipe", "find_binaries",
+           "main", "provision_debian", "provision_mysql"]
 
 STAMP_NAME = ".dbintegrity-provisioned.json"
 """Written last, inside the root: its presence is what makes an extracted tree count as complete."""
 
 STAMP_FORMAT = 1
-SERVER_PACKAGE = "mysql-server-core"
-CLIENT_PACKAGE = "mysql-client-core"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What to fetch for one engine line: the Debian suite, the packages, and the server binary to prove.
+
+    The same private-apt recipe serves every server of the MySQL family: Oracle MySQL and MariaDB 11.8
+    from sid (newer glibc, run through their own loader), MariaDB 10.11 from Debian 12 ("bookworm").
+    """
+
+    label: str
+    """How log lines name it: ``mysql``, ``mariadb@10.11``."""
+    suite: str
+    server_package: str
+    client_package: str
+    server: str = "usr/sbin/mysqld"
+    """The server binary inside the root; ``--version`` of it must run for the tree to count."""
+
+
+MYSQL = Recipe("mysql", "sid", "mysql-server-core", "mysql-client-core")
+MARIADB_10_11 = Recipe("mariadb@10.11", "bookworm", "mariadb-server-core", "mariadb-client-core", "usr/sbin/mariadbd")
+MARIADB_11_8 = Recipe("mariadb@11.8", "sid", "mariadb-server-core", "mariadb-client-core", "usr/sbin/mariadbd")
+SERVER_PACKAGE = MYSQL.server_package
+CLIENT_PACKAGE = MYSQL.client_package
 DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 APT_ETC = Path("/etc/apt")
 OS_RELEASE = Path("/etc/os-release")
@@ -115,6 +138,12 @@ class MysqlBinaries:
     mysql_client: Path | None
     version: str
 
+    @property
+    def share(self) -> Path:
+        """Error messages, charsets and (MariaDB) the system tables' SQL: ``share/mariadb`` from 11.x on."""
+        mariadb = self.root / "usr" / "share" / "mariadb"
+        return mariadb if mariadb.is_dir() else self.root / "usr" / "share" / "mysql"
+
     def _via_loader(self, program: Path) -> list[str]:
         return [str(self.loader), "--library-path", self.library_path, str(program)]
 
@@ -125,7 +154,7 @@ class MysqlBinaries:
         passed explicitly because the compiled-in ones point at ``/usr``, which is the host's.
         """
         usr = self.root / "usr"
-        share = usr / "share" / "mysql"
+        share = self.share
         argv = [
             *self._via_loader(self.mysqld),
             "--no-defaults",
@@ -150,13 +179,13 @@ class MysqlBinaries:
                 "with PyMySQL"
             )
         argv = [*self._via_loader(self.mysql_client), "--no-defaults"]
-        charsets = self.root / "usr" / "share" / "mysql" / "charsets"
+        charsets = self.share / "charsets"
         if charsets.is_dir():
             argv.append(f"--character-sets-dir={charsets}")
         return argv
 
 
-def find_binaries(root: Path) -> MysqlBinaries | None:
+def find_binaries(root: Path, server: str = MYSQL.server) -> MysqlBinaries | None:
     """Return the binaries under ``root`` if a provisioning run completed there, else None.
 
     Cheap enough to call at every test session start: it reads the stamp (which caches the version)
@@ -172,7 +201,7 @@ def find_binaries(root: Path) -> MysqlBinaries | None:
     if not isinstance(stamp, dict) or stamp.get("format") != STAMP_FORMAT:
         return None
     located = _locate_loader(root)
-    mysqld = root / "usr" / "sbin" / "mysqld"
+    mysqld = root / server
     if located is None or not mysqld.is_file():
         return None
     loader, library_path = located
@@ -200,7 +229,19 @@ def provision_mysql(
     log: Callable[[str], None] = print,
     mirror: str | None = None,
 ) -> MysqlBinaries:
-    """Download and unpack Oracle MySQL from Debian sid into ``dest``; return how to run it.
+    """Oracle MySQL from Debian sid into ``dest``: :func:`provision_debian` with the :data:`MYSQL` recipe."""
+    return provision_debian(dest, MYSQL, force=force, log=log, mirror=mirror)
+
+
+def provision_debian(
+    dest: Path,
+    recipe: Recipe,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+    mirror: str | None = None,
+) -> MysqlBinaries:
+    """Download and unpack ``recipe``'s server from its Debian suite into ``dest``; return how to run it.
 
     Idempotent: a completed root is returned as is unless ``force``.  Safe to call from several
     processes at once (a file lock serialises them; the losers find the winner's result).  The tree
@@ -212,43 +253,43 @@ def provision_mysql(
     """
     dest = dest.absolute()
     root = dest / "root"
-    if not force and (found := find_binaries(root)) is not None:
+    if not force and (found := find_binaries(root, recipe.server)) is not None:
         return found
     _require_tools()
     arch = _arch()
     dest.mkdir(parents=True, exist_ok=True)
-    with _locked(dest / ".lock", log):
-        if not force and (found := find_binaries(root)) is not None:
+    with _locked(dest / ".lock", log, recipe.label):
+        if not force and (found := find_binaries(root, recipe.server)) is not None:
             return found  # another process finished while we waited for the lock
         started = time.monotonic()
         uri, signed_by, origin = _choose_mirror(mirror)
-        log(f"mysql: using Debian mirror {uri} (from {origin})")
-        apt = _PrivateApt(dest / "apt", uri=uri, signed_by=signed_by)
-        log("mysql: fetching the sid package lists")
+        log(f"{recipe.label}: using Debian mirror {uri} (from {origin})")
+        apt = _PrivateApt(dest / "apt", uri=uri, signed_by=signed_by, suite=recipe.suite)
+        log(f"{recipe.label}: fetching the {recipe.suite} package lists")
         apt.update()
-        server = apt.resolve(SERVER_PACKAGE)
+        server = apt.resolve(recipe.server_package)
         if server is None:
             raise ProvisionError(
-                f"Debian sid at {uri} has no {SERVER_PACKAGE} package today (neither `apt-cache policy "
-                f"{SERVER_PACKAGE}` nor `apt-cache search ^{SERVER_PACKAGE}` under {apt.config} found one); "
-                f"MySQL may be out of sid for a while: retry later or {_OTHER_PROVIDERS}"
+                f"Debian {recipe.suite} at {uri} has no {recipe.server_package} package today (neither `apt-cache "
+                f"policy {recipe.server_package}` nor `apt-cache search ^{recipe.server_package}` under {apt.config} "
+                f"found one); it may be out of {recipe.suite} for a while: retry later or {_OTHER_PROVIDERS}"
             )
         packages = [server]
-        client = apt.resolve(CLIENT_PACKAGE)
+        client = apt.resolve(recipe.client_package)
         if client is None:
-            log(f"mysql: no {CLIENT_PACKAGE} in sid today; continuing without the mysql client")
+            log(f"{recipe.label}: no {recipe.client_package} in {recipe.suite} today; continuing without the client")
         else:
             packages.append(client)
-        log(f"mysql: downloading {' '.join(packages)} and their dependency closure")
+        log(f"{recipe.label}: downloading {' '.join(packages)} and their dependency closure")
         debs = apt.download(packages)
-        log(f"mysql: extracting {len(debs)} packages ({_megabytes(debs)} MB)")
-        versions = _extract(debs, root, arch, mirror=uri)
+        log(f"{recipe.label}: extracting {len(debs)} packages ({_megabytes(debs)} MB)")
+        versions = _extract(debs, root, arch, mirror=uri, server=recipe.server)
         _clean_downloads(apt)
-        binaries = find_binaries(root)
+        binaries = find_binaries(root, recipe.server)
         if binaries is None:  # pragma: no cover - _extract verified the same paths just before
             raise ProvisionError(f"provisioning wrote {root} but it is incomplete; re-run with --force")
         resolved = ", ".join(f"{name} {versions.get(name, '?')}" for name in packages)
-        log(f"mysql: {binaries.version} ready in {time.monotonic() - started:.1f}s ({resolved}) at {root}")
+        log(f"{recipe.label}: {binaries.version} ready in {time.monotonic() - started:.1f}s ({resolved}) at {root}")
         return binaries
 
 
@@ -522,9 +563,10 @@ class _PrivateApt:
     the mirror we share with the host.
     """
 
-    def __init__(self, base: Path, *, uri: str, signed_by: Path | None) -> None:
+    def __init__(self, base: Path, *, uri: str, signed_by: Path | None, suite: str = "sid") -> None:
         self.base = base
         self.uri = uri
+        self.suite = suite
         self.lists = base / "lists"
         self.cache = base / "cache"
         self.archives = self.cache / "archives"
@@ -532,7 +574,7 @@ class _PrivateApt:
             directory.mkdir(parents=True, exist_ok=True)
         self.sources = base / "sources.list"
         option = f"[signed-by={signed_by}] " if signed_by is not None else ""
-        self.sources.write_text(f"deb {option}{uri} sid main\n", encoding="utf-8")
+        self.sources.write_text(f"deb {option}{uri} {suite} main\n", encoding="utf-8")
         self.status = base / "status"
         self.status.write_text("", encoding="utf-8")  # empty: apt fetches the full closure, glibc included
         self.config = base / "apt.conf"
@@ -667,7 +709,8 @@ def _clean_downloads(apt: _PrivateApt) -> None:
 # Extraction
 
 
-def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror: str) -> dict[str, str]:
+def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror: str,
+             server: str = MYSQL.server) -> dict[str, str]:
     """Unpack ``debs`` next to ``root``, prove mysqld runs, stamp it, then swap it into place.
 
     Returns the package versions installed, keyed by package name.
@@ -676,7 +719,7 @@ def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
-        version = _unpack(debs, partial, arch)
+        version = _unpack(debs, partial, arch, server)
     except BaseException:  # also Ctrl-C: do not leave 400 MB of half-extracted tree behind
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -700,8 +743,8 @@ def _extract(debs: Sequence[Path], root: Path, arch: tuple[str, str], *, mirror:
     return versions
 
 
-def _unpack(debs: Sequence[Path], into: Path, arch: tuple[str, str]) -> str:
-    """``dpkg -x`` every package into ``into``; return the version the unpacked mysqld reports."""
+def _unpack(debs: Sequence[Path], into: Path, arch: tuple[str, str], server: str = MYSQL.server) -> str:
+    """``dpkg -x`` every package into ``into``; return the version the unpacked server reports."""
     for deb in debs:
         _run(
             ["dpkg", "-x", str(deb), str(into)],
@@ -710,10 +753,10 @@ def _unpack(debs: Sequence[Path], into: Path, arch: tuple[str, str]) -> str:
             timeout=300,
         )
     located = _locate_loader(into)
-    mysqld = into / "usr" / "sbin" / "mysqld"
+    mysqld = into / server
     if located is None or not mysqld.is_file():
         raise ProvisionError(
-            f"the downloaded sid packages lack usr/sbin/mysqld or the {arch[1]} loader; Debian may have "
+            f"the downloaded packages lack {server} or the {arch[1]} loader; Debian may have "
             f"reorganised them: report it, and meanwhile {_OTHER_PROVIDERS}"
         )
     loader, library_path = located
@@ -734,7 +777,7 @@ def _require_tools() -> None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path, log: Callable[[str], None]) -> Iterator[None]:
+def _locked(path: Path, log: Callable[[str], None], label: str = "mysql") -> Iterator[None]:
     """Hold an exclusive lock on ``path``; tell the user if we have to wait for another run."""
     import fcntl  # POSIX only: imported here so merely importing this module works everywhere
 
@@ -742,7 +785,7 @@ def _locked(path: Path, log: Callable[[str], None]) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            log(f"mysql: another process is provisioning into {path.parent}; waiting for it")
+            log(f"{label}: another process is provisioning into {path.parent}; waiting for it")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -178,7 +178,7 @@ def _draw_charts(suite: Suite, target: Target, out: Path) -> list[Path]:
             if chart is charts.ROW_COUNTS:
                 rows: list[Any] = [(t, n) for t, n in _table_rows(eng, conn, sorted(suite.primary_keys))]
             else:
-                query = nsql.render(chart.query, target.engine, batch=False)
+                query = nsql.render(chart.query, eng.dialect, batch=False)
                 cur = conn.cursor()
                 try:
                     cur.execute(query)

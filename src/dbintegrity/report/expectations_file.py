@@ -170,7 +170,7 @@ def _chart(path: Path, index: int, entry: Any) -> Chart:
         raise ReportError(f"{where}: name {name!r} must be letters, digits, - and _ (it is a file name)")
     query = _text(entry, "query", where)
     try:
-        nsql.render(query, "mysql", batch=False)
+        nsql.render_everywhere(query, batch=False)
     except nsql.SqlError as exc:
         raise ReportError(f"{where}: {exc}") from None
     return Chart(name, str(entry.get("title") or name), query, str(entry.get("xlabel") or ""),
@@ -197,7 +197,6 @@ def _renders(query: str, where: str) -> None:
     """Fail at load time, naming the rule, rather than as a GX exception in the middle of the run."""
     try:
         nsql.check_batch_alias(query)
-        for dialect in ("mysql", "postgres"):
-            nsql.render(query, dialect)
+        nsql.render_everywhere(query)
     except nsql.SqlError as exc:
         raise ReportError(f"{where}: {exc}") from None

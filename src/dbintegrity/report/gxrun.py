@@ -95,7 +95,7 @@ def run_suite(pack: str, target: Target, rules: list[Rule], primary_keys: dict[s
                 continue
             suite = ctx.suites.add(gx.ExpectationSuite(name=f"{pack}.{table}"))
             for rule in table_rules:
-                expectation, query = _expectation(gx, rule, target.engine)
+                expectation, query = _expectation(gx, rule, get_engine(target.engine).dialect)
                 if query is not None:
                     queries[rule.id] = query
                 suite.add_expectation(expectation)

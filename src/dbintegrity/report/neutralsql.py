@@ -19,9 +19,9 @@ from decimal import Decimal
 import sqlglot
 from sqlglot import exp
 
-from dbintegrity.sqlexpr import case_sensitive_regexp
+from dbintegrity.engines import regexp_follows_collation, sql_dialects
+from dbintegrity.sqlexpr import NEUTRAL, case_sensitive_regexp
 
-NEUTRAL = "postgres"
 BATCH = "{batch}"
 _PLACEHOLDER = "dbi_report_batch_placeholder"
 
@@ -31,7 +31,7 @@ class SqlError(ValueError):
 
 
 def render(query: str, dialect: str, *, batch: bool = True) -> str:
-    """``query`` (neutral) in ``dialect``; with ``batch``, ready for GX's ``unexpected_rows_query``."""
+    """``query`` (neutral) in sqlglot ``dialect``; with ``batch``, ready for GX's ``unexpected_rows_query``."""
     text = query.replace(BATCH, _PLACEHOLDER) if batch else query
     try:
         trees = sqlglot.parse(text, read=NEUTRAL)
@@ -40,11 +40,17 @@ def render(query: str, dialect: str, *, batch: bool = True) -> str:
         raise SqlError(f"cannot read {' '.join(query.split())[:120]!r}: {first}") from None
     if len(trees) != 1 or trees[0] is None:
         raise SqlError(f"expected one statement, got {len(trees)}: {' '.join(query.split())[:120]!r}")
-    rendered = trees[0].transform(case_sensitive_regexp).sql(dialect=dialect) if dialect == "mysql" \
-        else trees[0].sql(dialect=dialect)
+    tree = trees[0].transform(case_sensitive_regexp) if regexp_follows_collation(dialect) else trees[0]
+    rendered = tree.sql(dialect=dialect)
     if not batch:
         return rendered
     return rendered.replace("{", "{{").replace("}", "}}").replace(_PLACEHOLDER, BATCH)
+
+
+def render_everywhere(query: str, *, batch: bool = True) -> None:
+    """Raise :class:`SqlError` unless ``query`` renders for every engine's dialect (checked at load time)."""
+    for dialect in sql_dialects():
+        render(query, dialect, batch=batch)
 
 
 def ident(name: str) -> str:

@@ -136,7 +136,7 @@ def _checks(table: Table) -> tuple[list[Rule], list[Skipped]]:
         rule_id = f"{table.name}:check({check.expression})"
         query = nsql.violating_check_query(check.expression, shown_columns(table))
         try:
-            nsql.render(query, "mysql")
+            nsql.render_everywhere(query)
         except nsql.SqlError as exc:
             skipped.append(Skipped(rule_id, table.name, f"the CHECK cannot be written as a query: {exc}"))
             continue

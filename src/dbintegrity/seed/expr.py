@@ -46,6 +46,7 @@ from dbintegrity.seed.vec import (
     text_of,
     union_null,
 )
+from dbintegrity.sqlexpr import NEUTRAL
 
 
 class Scope(Protocol):
@@ -94,7 +95,7 @@ class Expr:
 def compile_expr(text: str) -> Expr:
     """Parse ``text`` once; unknown functions and syntax errors are ExprErrors naming the construct."""
     try:
-        tree = sqlglot.parse_one(str(text), read="postgres")
+        tree = sqlglot.parse_one(str(text), read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExprError(f"cannot parse {text!r}: {first}") from None
@@ -108,7 +109,7 @@ def compile_expr(text: str) -> Expr:
 def _build(node: exp.Expr) -> Fn:
     handler = _HANDLERS.get(type(node))
     if handler is None:
-        raise ExprError(f"{node.sql(dialect='postgres')!r} ({type(node).__name__}) is not supported in seed "
+        raise ExprError(f"{node.sql(dialect=NEUTRAL)!r} ({type(node).__name__}) is not supported in seed "
                         "profile expressions")
     return handler(node)
 

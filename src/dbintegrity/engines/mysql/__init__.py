@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pymysql
 import pymysql.cursors
 
-from dbintegrity.engines.base import Capabilities, Engine, Server
+from dbintegrity.engines.base import Capabilities, Engine, Server, Since
 from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
 from dbintegrity.sqlexpr import normalize
+
+if TYPE_CHECKING:
+    from dbintegrity.engines.parts import AccessDialect
 
 _TEXT_TYPES = {"tinytext", "text", "mediumtext", "longtext"}
 _BLOB_TYPES = {"tinyblob", "blob", "mediumblob", "longblob", "binary", "varbinary"}
@@ -24,18 +28,15 @@ _STRINGY = {"varchar", "char", "enum", "set", "date", "time", "datetime", "times
 
 
 class MySQLEngine(Engine):
-    name = "mysql"
-    dialect_dir = "mysql"
     bulk_load = "load_data_local"
     sqlalchemy_driver = "mysql+pymysql"
     sqlalchemy_query = "?charset=utf8mb4"
-    default_port = 3306
-    capabilities = Capabilities(
-        transactional_ddl=False, template_databases=False, check_constraints=True,
-        stored_generated_columns=True, enum_type="column", row_level_security=False,
-        enum_input_folds_case=True, text_ignores_case=True, self_referencing_update_actions=False,
-        fk_actions_fire_triggers=False,
+    base_capabilities = Capabilities(
+        error_aborts_transaction=False, template_databases=False, check_constraints=True,
+        row_level_security=False, enum_input_folds_case=True, text_ignores_case=True,
+        self_referencing_update_actions=False, fk_actions_fire_triggers=False,
     )
+    capability_versions = (Since("check_constraints", "8.0.16", False, "MySQL parsed CHECK but ignored it before 8.0.16"),)
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "1451": "fk", "1452": "fk", "1216": "fk", "1217": "fk",
         "3819": "check", "1644": "rule", "1048": "not_null", "1364": "not_null", "1062": "unique",
@@ -58,7 +59,6 @@ class MySQLEngine(Engine):
             local_infile=True,
         )
 
-    image_option = "mysql_image"
     default_user = "root"
     admin_database = None
 
@@ -71,7 +71,23 @@ class MySQLEngine(Engine):
     def local_start(self, cfg: Any, cache: Any) -> Server:
         from dbintegrity.engines.mysql import local
 
-        return local.start(cfg, cache)
+        return local.start(cfg, cache, self.name)
+
+    def provision(self, cfg: Any, *, force: bool = False, log: Callable[[str], None] = print) -> list[str]:
+        from dbintegrity.provision.mysql_debian import provision_mysql
+
+        bins = provision_mysql(cfg.bin_for(self.spec.name).parent, force=force, log=log)
+        return [f"{self.name}: {bins.version} ready in {bins.root}"]
+
+    def access(self) -> AccessDialect:
+        from dbintegrity.engines.mysql.access import DIALECT
+
+        return DIALECT
+
+    def mutations(self, catalog: Any) -> Any:
+        from dbintegrity.engines.mysql import mutations
+
+        return mutations.dialect(catalog)
 
     def container(self, image: str, password: str) -> tuple[Any, int]:
         from testcontainers.community.mysql import MySqlContainer
@@ -135,6 +151,15 @@ class MySQLEngine(Engine):
         return str(exc) or type(exc).__name__
 
     # -- introspection ------------------------------------------------------------------------
+    _index_expression: ClassVar[str] = "expression"
+    """The column of information_schema.statistics holding a functional index's expression."""
+    _check_join: ClassVar[str] = ""
+    """More join conditions between table_constraints and check_constraints (names are per table elsewhere)."""
+
+    def _column_row(self, r: dict[str, Any]) -> dict[str, Any]:
+        """An information_schema.columns row in MySQL's own form (MariaDB reports defaults otherwise)."""
+        return r
+
     def introspect(self, conn: Any, database: str) -> Schema:
         schema = Schema()
         with conn.cursor(pymysql.cursors.DictCursor) as cur:
@@ -153,7 +178,7 @@ class MySQLEngine(Engine):
             for r in cur.fetchall():
                 table = schema.tables.get(r["t"])
                 if table is not None:
-                    table.columns[r["c"]] = _column(r)
+                    table.columns[r["c"]] = _column(self._column_row(r))
                 else:
                     view_columns.setdefault(r["t"], []).append(r["c"])
             cur.execute("SELECT table_name AS v FROM information_schema.views WHERE table_schema = %s", (database,))
@@ -168,7 +193,7 @@ class MySQLEngine(Engine):
                     schema.tables[r["t"]].triggers.append(Trigger(r["name"], r["timing"], (r["ev"],)))
             cur.execute(
                 "SELECT table_name AS t, index_name AS i, non_unique AS nu, column_name AS c, "
-                "expression AS e FROM information_schema.statistics WHERE table_schema = %s "
+                f"{self._index_expression} AS e FROM information_schema.statistics WHERE table_schema = %s "
                 "ORDER BY table_name, index_name, seq_in_index", (database,))
             indexes: dict[tuple[str, str], list[dict[str, Any]]] = {}
             for r in cur.fetchall():
@@ -189,7 +214,7 @@ class MySQLEngine(Engine):
                 "SELECT tc.table_name AS t, cc.check_clause AS e, tc.constraint_name AS name "
                 "FROM information_schema.table_constraints tc "
                 "JOIN information_schema.check_constraints cc ON cc.constraint_schema = tc.constraint_schema "
-                "AND cc.constraint_name = tc.constraint_name "
+                f"AND cc.constraint_name = tc.constraint_name {self._check_join} "
                 "WHERE tc.table_schema = %s AND tc.constraint_type = 'CHECK'", (database,))
             checks = cur.fetchall()
 

