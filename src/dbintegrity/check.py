@@ -30,6 +30,7 @@ from dbintegrity.errors import ConfigError, PackError
 from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.pytest_plugin import SAMPLE_ENV
 from dbintegrity.runtime import Runtime
+from dbintegrity.sqlinput import Inputs, parse_defines
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 ZERO_CONFIG_PACK = "schema"
@@ -83,12 +84,16 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
 
 
 def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
-              sql: Path | None = None, sample: int | None = None) -> int:
+              sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None) -> int:
     if sample is not None and sample < 0:
         raise ConfigError(f"--sample {sample}: expected 0 (every item) or a positive number of items per probe kind")
+    if defines and not sql:
+        raise ConfigError("--define fills placeholders of --sql files: give --sql PATH too")
     with _sampling(sample):
-        if sql is not None:
-            return _zero_config(cfg, sql, junitxml=junitxml, extra=extra, verbose=verbose)
+        if sql:
+            paths = sql if isinstance(sql, list) else [sql]
+            return _zero_config(cfg, paths, parse_defines(defines or []), junitxml=junitxml, extra=extra,
+                                verbose=verbose)
         chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
         return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=extra, verbose=verbose)
 
@@ -125,30 +130,36 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     return 0 if code == pytest.ExitCode.OK else 1
 
 
-def _zero_config(cfg: Config, sql: Path, *, junitxml: Path | None, extra: list[str], verbose: bool) -> int:
-    """Apply any schema, derive its contract, and run every probe that can be built."""
+def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junitxml: Path | None,
+                 extra: list[str], verbose: bool) -> int:
+    """Apply any schema, derive its contract, and run every probe that can be built.
+
+    The schema is not copied: the staged pack names the user's own files (``inputs.json``), which are
+    read again wherever the gate loads them, so every load error names the user's file and line.
+    """
     if len(cfg.engines) != 1:
         raise PackError("--sql needs exactly one engine: add --engine mysql or --engine postgres")
     engine = cfg.engines[0]
-    files = sorted(sql.glob("*.sql")) if sql.is_dir() else [sql]
-    if not sql.exists() or not files:
-        raise PackError(f"--sql {sql}: no such file, or a folder without .sql files")
+    inputs = Inputs(tuple(sql), get_engine(engine).dialect_dir, defines)
+    statements = inputs.statements(log=lambda m: print(m, file=sys.stderr))  # input errors before any server
     work = Path(tempfile.mkdtemp(prefix=f"dbintegrity-{os.getpid()}-zeroconfig-"))
     try:
         pack_dir = work / ZERO_CONFIG_PACK
-        dialect = pack_dir / get_engine(engine).dialect_dir
-        dialect.mkdir(parents=True)
-        for i, f in enumerate(files):
-            shutil.copy(f, dialect / f"{i:03d}_{f.name}")
+        pack_dir.mkdir()
+        inputs.write(pack_dir)
         local = replace(cfg, packs_dir=work, packs=(ZERO_CONFIG_PACK,))
         runtime = Runtime(local, log=lambda m: print(m, file=sys.stderr))
         try:
             derived = runtime.live_schema(engine, ZERO_CONFIG_PACK)
+            seconds = runtime.timings.get(f"{engine}_{ZERO_CONFIG_PACK}_apply_s", 0.0)
         finally:
             runtime.close()
+        files = len({s.path for s in statements})
+        print(f"loaded {len(statements)} statements from {files} file{'s' if files != 1 else ''} "
+              f"in {seconds:.2f} s", file=sys.stderr)
         (pack_dir / CONTRACT_FILE).write_text(contract.dump(derived, ZERO_CONFIG_PACK, engine), encoding="utf-8")
         print(f"derived a contract for {sum(1 for _ in derived.tables)} tables and {len(derived.views)} views "
-              f"from {sql} on {engine}", file=sys.stderr)
+              f"from {' '.join(map(str, sql))} on {engine}", file=sys.stderr)
         if SAMPLE_ENV not in os.environ and len(derived.tables) > BIG_SCHEMA_TABLES:
             os.environ[SAMPLE_ENV] = str(BIG_SCHEMA_SAMPLE)  # _sampling restores the environment afterwards
             print(f"{len(derived.tables)} tables: running {BIG_SCHEMA_SAMPLE} items per probe kind, the same ones "

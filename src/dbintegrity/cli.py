@@ -74,7 +74,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.check import run_check
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
-                     verbose=args.verbose, sql=args.sql, sample=args.sample)
+                     verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [])
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
@@ -163,8 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="*", metavar="PACK", help="packs to check (default: every pack)")
     p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, for CI systems")
     p.add_argument("-v", "--verbose", action="store_true", help="list every test as it runs")
-    p.add_argument("--sql", type=Path, help="zero-config mode: any schema file or folder, no pack or contract "
-                   "needed (with --engine)")
+    p.add_argument("--sql", type=Path, action="append", metavar="PATH",
+                   help="zero-config mode: any schema file or folder (a dump, a Flyway or numbered folder, a script "
+                   "with includes), no pack or contract needed (with --engine); repeat it to give the order")
+    p.add_argument("--define", action="append", metavar="NAME=VALUE",
+                   help="fill the placeholder ${NAME} / @NAME in the --sql files (repeatable)")
     p.add_argument("--engine", type=_engine_key, help=f"the one engine to use (same as --engines E): {ENGINE_HELP}")
     p.add_argument("--sample", type=int, metavar="N", help="run at most N contract items per probe kind, the "
                    "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "

@@ -13,7 +13,8 @@ from functools import cached_property
 from pathlib import Path
 
 from dbintegrity.errors import PackError
-from dbintegrity.sqlsplit import SplitError, Statement, split_file
+from dbintegrity.sqlinput import INPUTS_FILE, InputError, Inputs, read_inputs
+from dbintegrity.sqlsplit import Statement
 from dbintegrity.yamlfile import read_yaml
 
 CONTRACT_FILE = "contract.yml"
@@ -31,7 +32,19 @@ class Pack:
         return self.path / CONTRACT_FILE
 
     @cached_property
+    def inputs(self) -> Inputs | None:
+        """The user's own files, when this pack was staged from ``--sql`` (zero-config) instead of written."""
+        return Inputs.read(self.path) if (self.path / INPUTS_FILE).is_file() else None
+
+    @property
+    def label(self) -> str:
+        """How messages name where the SQL came from: ``pack NAME``, or ``--sql`` for the user's files."""
+        return "--sql" if self.inputs else f"pack {self.name}"
+
+    @cached_property
     def dialects(self) -> list[str]:
+        if self.inputs:
+            return [self.inputs.dialect]
         return sorted(p.name for p in self.path.iterdir() if p.is_dir() and any(p.glob("*.sql")))
 
     def folder_for(self, folders: tuple[str, ...]) -> str:
@@ -69,16 +82,26 @@ class Pack:
         return statements
 
     def statements(self, dialect: str) -> list[Statement]:
-        """All statements of the dialect, files in name order; cached for the run."""
+        """All statements of the dialect, files in name order; cached for the run.
+
+        Each file is read as its client would (:mod:`dbintegrity.sqlinput`: psql meta-commands, includes,
+        ``COPY`` data); a staged ``--sql`` pack reads the user's own files, so errors name those.
+        """
         if dialect not in self._cache:
-            out: list[Statement] = []
+            if self.inputs:
+                if dialect != self.inputs.dialect:
+                    raise PackError(f"--sql was read as {self.inputs.dialect}, not {dialect}")
+                out = self.inputs.statements()
+                if not out:
+                    raise PackError(f"--sql {', '.join(map(str, self.inputs.paths))}: no SQL statements in it")
+                self._cache[dialect] = out
+                return out
+            out = []
             for path in self.files(dialect):
                 try:
-                    out += split_file(path, dialect=dialect)
-                except SplitError as exc:
+                    out += read_inputs([path], dialect=dialect)
+                except InputError as exc:
                     raise PackError(f"pack {self.name}: {exc}") from exc
-                except UnicodeDecodeError as exc:
-                    raise PackError(f"pack {self.name}: {path} is not UTF-8 text ({exc.reason})") from exc
             if not out:
                 raise PackError(f"pack {self.name}: the {dialect} files ({', '.join(p.name for p in self.files(dialect))}) "
                                 "contain no SQL statements")

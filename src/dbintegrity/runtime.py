@@ -138,7 +138,7 @@ class Runtime:
             except StatementFailed as exc:
                 server.check_alive()
                 st = exc.statement
-                raise PackError(f"pack {pack.name}: {st.path}:{st.line}: `{st.head}`: "
+                raise PackError(f"{pack.label}: {st.path}:{st.line}: `{st.head}`: "
                                 f"{engine} said {exc.message}") from None
 
     def template(self, engine: str, pack: str) -> str:
@@ -149,6 +149,7 @@ class Runtime:
         if key not in self._templates:
             started = time.perf_counter()
             name = self.create_database(engine, f"{pack}_tpl")
+            applying = time.perf_counter()
             try:
                 self.load(engine, self.pack(pack), name)
             except PackError as exc:
@@ -156,6 +157,7 @@ class Runtime:
                 raise
             self._templates[key] = name
             self.timings[f"{engine}_{pack}_load_s"] = time.perf_counter() - started
+            self.timings[f"{engine}_{pack}_apply_s"] = time.perf_counter() - applying
         return self._templates[key]
 
     def database(self, engine: str, pack: str, tag: str = "db") -> str:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from dbintegrity.sqlsplit import SplitError, Statement, split_file, split_sql
+from dbintegrity.sqlsplit import ClientCommand, SplitError, Statement, scan_sql, split_file, split_sql
 
 PATH = Path("pack/mysql/01_schema.sql")
 
@@ -143,8 +143,84 @@ def test_mysql_delimiter_around_trigger_body():
 
 
 def test_mysql_delimiter_is_case_insensitive_and_may_be_lowercase():
-    text = "delimiter $$\nSELECT 1; SELECT 2$$\ndelimiter ;\nSELECT 3;"
-    assert split(text, "mysql") == [("SELECT 1; SELECT 2", 2), ("SELECT 3", 4)]
+    text = "delimiter $$\nSELECT 1$$\ndelimiter ;\nSELECT 3;"
+    assert split(text, "mysql") == [("SELECT 1", 2), ("SELECT 3", 4)]
+
+
+def test_mysql_statements_before_a_stored_program_end_at_their_own_semicolon():
+    """Under DELIMITER // the mysql client sends ``DROP ...; CREATE PROCEDURE ... END//`` as one
+    multi-statement, which the server runs one by one: ours are split the same way."""
+    text = ("DELIMITER //\n"
+            "DROP PROCEDURE IF EXISTS p;\n"
+            "CREATE PROCEDURE p()\nBEGIN\n  IF 1 THEN SELECT CASE WHEN 1 THEN 'end;' END; END IF;\nEND;\n"
+            "DROP PROCEDURE IF EXISTS q;\n"
+            "CREATE PROCEDURE q() BEGIN SELECT 1; END//\n"
+            "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1; SET NEW.b = 2//\n"
+            "DELIMITER ;\n")
+    assert split(text, "mysql") == [
+        ("DROP PROCEDURE IF EXISTS p", 2),
+        ("CREATE PROCEDURE p()\nBEGIN\n  IF 1 THEN SELECT CASE WHEN 1 THEN 'end;' END; END IF;\nEND", 3),
+        ("DROP PROCEDURE IF EXISTS q", 7),
+        ("CREATE PROCEDURE q() BEGIN SELECT 1; END", 8),
+        ("CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.a = 1; SET NEW.b = 2", 9),
+    ]
+
+
+def test_mysqldump_trigger_in_versioned_comments_keeps_its_body():
+    text = ("DELIMITER ;;\n/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `t` BEFORE "
+            "INSERT ON `x` FOR EACH ROW BEGIN SET NEW.a = 1; SET NEW.b = 2; END */;;\nDELIMITER ;\nSELECT 1;")
+    got = split(text, "mysql")
+    assert [line for _t, line in got] == [2, 4]
+    assert got[0][0].endswith("SET NEW.b = 2; END */")
+
+
+def test_psql_meta_commands_are_client_commands():
+    text = "\\restrict abc123\nSELECT 1;\n  \\i other.sql\nSELECT '\\i not this';\n\\unrestrict abc123\n"
+    items = scan_sql(text, PATH, dialect="postgres").items
+    assert [(type(x).__name__, getattr(x, "name", None), getattr(x, "argument", None), x.line) for x in items] == [
+        ("ClientCommand", "\\restrict", "abc123", 1), ("Statement", None, None, 2),
+        ("ClientCommand", "\\i", "other.sql", 3), ("Statement", None, None, 4),
+        ("ClientCommand", "\\unrestrict", "abc123", 5)]
+
+
+def test_mysql_source_commands_with_and_without_semicolon():
+    text = "source a.sql;\nSOURCE b.sql\n\\. c.sql\nSELECT 1;\nCREATE TABLE t (\nsource int);\n"
+    items = scan_sql(text, PATH, dialect="mysql").items
+    assert [(x.argument, x.line) for x in items if isinstance(x, ClientCommand)] == [
+        ("a.sql", 1), ("b.sql", 2), ("c.sql", 3)]
+    assert [s.text for s in items if isinstance(s, Statement)] == ["SELECT 1", "CREATE TABLE t (\nsource int)"]
+
+
+def test_split_sql_refuses_a_client_command_with_its_line():
+    with pytest.raises(SplitError, match=r"01_schema.sql:2: `\\gexec` is a client command"):
+        split_sql("SELECT 1;\n\\gexec\n", PATH, dialect="postgres")
+
+
+def test_copy_from_stdin_rows_travel_with_the_statement():
+    text = ("COPY public.t (id, note) FROM stdin;\n1\ta;b\n2\t\\N\n\\.\n"
+            "SELECT pg_catalog.setval('s', 3, true);\n")
+    got = split_sql(text, PATH, dialect="postgres")
+    assert [(s.text, s.line, s.data) for s in got] == [
+        ("COPY public.t (id, note) FROM stdin", 1, "1\ta;b\n2\t\\N\n"),
+        ("SELECT pg_catalog.setval('s', 3, true)", 5, None)]
+
+
+def test_copy_without_end_marker_is_an_error():
+    with pytest.raises(SplitError, match=r"01_schema\.sql:1: unterminated COPY"):
+        split_sql("COPY t FROM stdin;\n1\n2\n", PATH, dialect="postgres")
+
+
+@pytest.mark.parametrize(("text", "dialect", "found"), [
+    ("CREATE TABLE @cdm.person (id int);", "postgres", [("@cdm", 1)]),
+    ("SELECT 1;\nCREATE TABLE ${schema}.t (x text DEFAULT '${schema}');", "postgres",
+     [("${schema}", 2), ("${schema}", 2)]),
+    ("-- @cdm in a comment\nSELECT 'a@b.org', x @> y, a@@b;", "postgres", []),
+    ("SET @OLD_SQL_MODE=@@SQL_MODE; CREATE DEFINER=`root`@`localhost` VIEW v AS SELECT 1;", "mysql",
+     [("@OLD_SQL_MODE", 1)]),
+    ("/*!40101 SET @OLD_X=@@X */;", "mysql", [("@OLD_X", 1)]),
+])
+def test_placeholders_are_noted_outside_comments(text, dialect, found):
+    assert [(p.token, p.line) for p in scan_sql(text, PATH, dialect=dialect).placeholders] == found
 
 
 def test_mysql_versioned_comment_is_code():

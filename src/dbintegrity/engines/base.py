@@ -332,11 +332,18 @@ class Engine(abc.ABC):
         try:
             for stmt in statements:
                 try:
-                    cur.execute(stmt.text)
+                    if stmt.data is None:
+                        cur.execute(stmt.text)
+                    else:
+                        self.copy_in(cur, stmt.text, stmt.data)
                 except self.driver_errors as exc:
                     raise StatementFailed(stmt, self.error_message(exc)) from exc
         finally:
             cur.close()
+
+    def copy_in(self, cursor: Any, statement: str, data: str) -> None:
+        """Run ``COPY ... FROM stdin`` with the rows a psql script carried after it (pg_dump's data)."""
+        raise NotImplementedError(f"{self.name} has no COPY ... FROM stdin; load the rows with INSERT")
 
     @contextmanager
     def connection(self, server: Server, database: str | None, **kw: Any) -> Iterator[Any]:

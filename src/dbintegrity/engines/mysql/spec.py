@@ -5,11 +5,19 @@ from __future__ import annotations
 from dbintegrity.engines.spec import EngineSpec, Line
 from dbintegrity.sqlsplit import SplitRules
 
+_USER_PART = r"(?:`[^`]*`|'[^']*'|\"[^\"]*\"|[\w.$%-]+)"
+
 MYSQL_SPLIT_RULES = SplitRules(
     hash_comments=True, dash_comment_needs_space=True, backslash_escapes=True, backtick_identifiers=True,
-    delimiter_directive=True, executable_comments=True,
+    delimiter_directive=True, executable_comments=True, client_commands="source", at_variables=True,
+    dump_only_statements=(r"(?:UN)?LOCK\s+TABLES?\b", r"SET\s+@@(?:GLOBAL\.)?GTID_PURGED\b",
+                          r"SET\s+@@(?:SESSION\.)?SQL_LOG_BIN\b"),
+    dropped_clauses=(rf"\bDEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|{_USER_PART}\s*@\s*{_USER_PART}|{_USER_PART})",),
+    client_side_files=r"LOAD\s+(?:XML|DATA)\s+(?:LOW_PRIORITY\s+|CONCURRENT\s+)?LOCAL\s+INFILE\s+('(?:[^'\\]|\\.|'')*')",
 )
-"""MySQL's client lexer (shared by MariaDB): ``#`` and ``-- `` comments, backslash escapes, ``DELIMITER``."""
+"""MySQL's client lexer (shared by MariaDB): ``#`` and ``-- `` comments, backslash escapes, ``DELIMITER``,
+the client's ``source``; what mysqldump writes for its own server (``LOCK TABLES``, replication state,
+``DEFINER=``) is left out, and ``LOAD DATA LOCAL INFILE`` files are the client's to find."""
 
 SPEC = EngineSpec(
     name="mysql",

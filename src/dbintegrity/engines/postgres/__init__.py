@@ -145,6 +145,10 @@ class PostgresEngine(Engine):
         with self.connection(server, server.admin_database) as conn:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
+    def copy_in(self, cursor: Any, statement: str, data: str) -> None:
+        with cursor.copy(statement) as copy:
+            copy.write(data)
+
     def error_message(self, exc: BaseException) -> str:
         diag = getattr(exc, "diag", None)
         primary = getattr(diag, "message_primary", None) if diag is not None else None

@@ -11,7 +11,7 @@ SPEC = EngineSpec(
     engine_class="dbintegrity.engines.postgres:PostgresEngine",
     sqlglot_dialect="postgres",
     dialect_dirs=("postgres",),
-    split_rules=SplitRules(dollar_quotes=True, escape_strings=True),
+    split_rules=SplitRules(dollar_quotes=True, escape_strings=True, client_commands="psql"),
     url_schemes=("postgres", "postgresql", "postgresql+psycopg"),
     url_example="postgresql://postgres:pw@127.0.0.1:5432/postgres",
     default_port=5432,
