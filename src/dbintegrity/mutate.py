@@ -37,8 +37,8 @@ from dbintegrity import contract, procs
 from dbintegrity.config import Config
 from dbintegrity.errors import DbIntegrityError
 from dbintegrity.gate_process import Gate, GateRun, Job, server_url
-from dbintegrity.model import Schema
-from dbintegrity.mutators import OPERATORS, MutationError, Operator, Target, dialect_mutations
+from dbintegrity.model import Schema, Table
+from dbintegrity.mutators import OPERATORS, MutationError, NotApplicable, Operator, Target, dialect_mutations
 from dbintegrity.runtime import Runtime
 from dbintegrity.yamlfile import read_yaml
 
@@ -164,11 +164,15 @@ def build_mutants(runtime: Runtime, engine: str, pack: str, schema: Schema,
         for op, target in pairs:
             try:
                 table = live.tables.get(target.table)
+                if table is None and target.table in live.views:  # view operators read the view's own definition
+                    table = Table(target.table)
                 if table is None:
                     raise MutationError(f"{target.key}: table {target.table} is not in the unmutated pack")
                 change = op.build(target, schema, table, dialect)
                 yield Mutant(op.name, engine, target.key, change.description, change.statements,
                              (target.table, *target.subject))
+            except NotApplicable as exc:
+                print(f"{engine} {op.name} {target.key}: no mutant ({exc})", file=sys.stderr)
             except DbIntegrityError as exc:
                 yield Outcome(Mutant(op.name, engine, target.key, "", []), "error", str(exc))
             except eng.driver_errors as exc:  # a catalog query the unmutated pack cannot answer

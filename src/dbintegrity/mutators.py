@@ -34,6 +34,11 @@ class MutationError(DbIntegrityError):
     """A mutant could not be built or run, or the run cannot start (one line, exit 2)."""
 
 
+class NotApplicable(MutationError):
+    """The operator has nothing to change in this target (a view without a WHERE has no filter to change):
+    no mutant, and no error either."""
+
+
 # ---------------------------------------------------------------------------------------------------
 # The interface each engine implements in engines/<engine>/mutations.py
 # ---------------------------------------------------------------------------------------------------
@@ -66,6 +71,17 @@ class DialectMutations(Protocol):
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]: ...
     def revoke_grant(self, table: str, role: str, operation: str) -> list[str]: ...
     def widen_grant(self, table: str, role: str, operation: str) -> list[str]: ...
+
+    sqlglot_dialect: str
+    """The name sqlglot reads and writes this dialect's view definitions by."""
+
+    def view_definition(self, view: str) -> str:
+        """The live view's SELECT as the engine prints it."""
+        ...
+
+    def replace_view(self, view: str, select: str) -> list[str]:
+        """Statements that give the view this SELECT, keeping its name and columns."""
+        ...
 
 
 def dialect_mutations(engine: Any, catalog: Catalog) -> DialectMutations:
@@ -329,6 +345,82 @@ def _widen_grant(target: Target, schema: Schema, live: Table, dialect: DialectMu
                   dialect.widen_grant(target.table, p.role, p.operation))
 
 
+def _view_targets(schema: Schema) -> list[Target]:
+    return [Target(v, f"view {v}", (v,), schema.views[v]) for v in sorted(schema.views)]
+
+
+def _change_view(change: Callable[[exp.Expr], str]) -> Callable[[Target, Schema, Table, DialectMutations], Change]:
+    """A view operator: the live definition, parsed in the engine's dialect, changed by ``change``, and put back
+    with ``CREATE OR REPLACE VIEW`` under the same name and columns (so only the gate's answer probes can tell)."""
+    def build(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+        text = dialect.view_definition(target.table).strip().rstrip(";")
+        try:
+            tree = sqlglot.parse_one(text, read=dialect.sqlglot_dialect)
+        except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
+            raise MutationError(f"{target.key}: sqlglot cannot read the view's definition: {exc}") from None
+        _unqualify(tree)  # MySQL names the database in every reference: the mutant runs in a copy
+        description = change(tree)
+        return Change(description, dialect.replace_view(target.table, tree.sql(dialect=dialect.sqlglot_dialect)))
+    return build
+
+
+def _unqualify(tree: exp.Expr) -> None:
+    for node in tree.find_all(exp.Table, exp.Column):
+        for part in ("db", "catalog"):
+            if node.args.get(part) is not None:
+                node.set(part, None)
+
+
+_FLIP: dict[type[exp.Expr], type[exp.Expr]] = {
+    exp.LT: exp.LTE, exp.LTE: exp.LT, exp.GT: exp.GTE, exp.GTE: exp.GT, exp.EQ: exp.NEQ, exp.NEQ: exp.EQ}
+
+
+def _first_condition(where: exp.Expr) -> exp.Expr:
+    node: exp.Expr = where.this
+    while isinstance(node, exp.Paren | exp.And):
+        node = node.this
+    return node
+
+
+def change_view_filter(tree: exp.Expr) -> str:
+    """The first condition of the view's first WHERE (or HAVING) changed: ``<`` and ``<=`` swapped (an
+    off-by-one at the boundary), ``=`` and ``<>`` swapped, ``IS NULL``/``IN``/anything else negated."""
+    where = next(tree.find_all(exp.Where), None) or next(tree.find_all(exp.Having), None)  # breadth-first: outermost
+    if where is None:
+        raise NotApplicable("the view has no WHERE or HAVING to change")
+    cond = _first_condition(where)
+    before = cond.sql()
+    if type(cond) in _FLIP:
+        new: exp.Expr = _FLIP[type(cond)](this=cond.this.copy(), expression=cond.expression.copy())
+    elif isinstance(cond, exp.Not):
+        new = cond.this.copy()
+    else:
+        new = exp.Not(this=exp.Paren(this=cond.copy()))
+    cond.replace(new)
+    return f"filter {before} -> {new.sql()}"
+
+
+def change_view_join(tree: exp.Expr) -> str:
+    """The view's first JOIN changed: a LEFT JOIN becomes an INNER JOIN (groups without rows vanish); an inner
+    join's first ``=`` in ON becomes ``<>`` (rows meet the wrong partners)."""
+    join = next((j for j in tree.find_all(exp.Join)), None)
+    if join is None:
+        raise NotApplicable("the view has no JOIN to change")
+    if (join.args.get("side") or "").upper() in ("LEFT", "RIGHT", "FULL"):
+        side = join.args["side"].upper()
+        join.set("side", None)
+        join.set("kind", None)
+        return f"{side} JOIN {join.this.sql()} -> INNER JOIN"
+    on = join.args.get("on")
+    eq = next((e for e in on.find_all(exp.EQ)), None) if on is not None else None
+    if eq is None:
+        raise NotApplicable("the view's first JOIN has no ON equality to change")
+    before = eq.sql()
+    new = exp.NEQ(this=eq.this.copy(), expression=eq.expression.copy())
+    eq.replace(new)
+    return f"JOIN {join.this.sql()} ON {before} -> {new.sql()}"
+
+
 _NUMERIC = {"integer", "bigint", "smallint", "tinyint", "decimal", "float", "double"}
 _TEXTUAL = {"varchar", "char", "text"}
 
@@ -360,7 +452,15 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
              _revoke_targets, _revoke_grant),
     Operator("widen_grant", f"grant a role a privilege it lacks on a table (the first of {', '.join(WIDEN_ORDER)})",
              _widen_targets, _widen_grant),
+    Operator("change_view_filter", "change the first condition of a view's WHERE (< and <= swapped, = and <> "
+             "swapped, else negated)", _view_targets, _change_view(change_view_filter)),
+    Operator("change_view_join", "change a view's first JOIN (LEFT -> INNER; an inner join's ON = -> <>)",
+             _view_targets, _change_view(change_view_join)),
 )}
+
+
+VIEW_OPERATORS = ("change_view_filter", "change_view_join")
+"""Operators that change a view's answers and nothing else: only the view probes (``views.yml``) can kill them."""
 
 
 # -- neutral expression and value rewriting (engine-independent, so both dialects get the same mutant) --

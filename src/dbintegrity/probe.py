@@ -20,6 +20,7 @@ from typing import Any
 from dbintegrity.engines.base import Engine
 from dbintegrity.model import Schema, Table
 from dbintegrity.synth import Plan
+from dbintegrity.viewmeaning import Clock
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ProbeSession:
         engine.check_constraints_at_once(conn)  # the transaction every example's savepoint lives in
         self._savepoints = engine.capabilities.error_aborts_transaction
         self.statements = 0
+        self._thaw: list[str] = []
 
     # -- isolation -------------------------------------------------------------------------------
     @contextmanager
@@ -64,6 +66,9 @@ class ProbeSession:
             yield
         finally:
             self._raw("ROLLBACK TO SAVEPOINT dbi_example")
+            for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
+                self._raw(stmt)
+            self._thaw = []
 
     def close(self) -> None:
         try:
@@ -131,12 +136,53 @@ class ProbeSession:
         return {n: normalise(v, spec.columns[n].family if spec and n in spec.columns else "") for n, v in
                 zip(names, row, strict=True)}
 
+    def select(self, relation: str, key: Mapping[str, Any], *, offset: dt.timedelta = dt.timedelta(0)) \
+            -> list[dict[str, Any]]:
+        """Every row of a table or view with these column values, normalised, with instants shown as the wall-clock
+        time at ``offset`` from UTC (the session's, when a probe moved its clock)."""
+        where, params = self._where(key)
+        sql = f"SELECT * FROM {self.engine.quote(relation)} WHERE {where}"
+        self.log.append(f"{self.render(sql, params)};  -- look")
+        with self._cursor() as cur:
+            cur.execute(sql, tuple(params))
+            rows = cur.fetchall()
+            names = [d[0] for d in cur.description]
+        spec = self.schema.tables.get(relation)
+
+        def value(name: str, v: Any) -> Any:
+            if isinstance(v, dt.datetime) and v.tzinfo is not None:
+                return v.astimezone(dt.UTC).replace(tzinfo=None) + offset
+            return normalise(v, spec.columns[name].family if spec and name in spec.columns else "")
+        return [{n: value(n, v) for n, v in zip(names, row, strict=True)} for row in rows]
+
     def now(self) -> dt.datetime:
         """The server's current time in UTC (naive), for checking CURRENT_TIMESTAMP defaults."""
         with self._cursor() as cur:
             cur.execute("SELECT CURRENT_TIMESTAMP")
             value = cur.fetchone()[0]
         return normalise(value, "timestamp")  # type: ignore[no-any-return]
+
+    def freeze_clock(self, wanted: dt.datetime) -> Clock:
+        """Make the session's clock read ``wanted`` local time (or within a minute of it, see
+        :meth:`~dbintegrity.engines.base.Engine.freeze_clock`) until the example ends, and return what it reads:
+        views over ``CURRENT_DATE`` or ``NOW()`` are then probed at an instant the probe chose."""
+        utc = self.now()
+        for stmt in self.engine.freeze_clock(utc, wanted):
+            out = self.run(stmt)
+            if not out.ok:
+                raise self.fail("freezing the session's clock", want="the statement accepted", have=str(out))
+        self._thaw = self.engine.thaw_clock()
+        sql = "SELECT LOCALTIMESTAMP, CURRENT_DATE"
+        self.log.append(f"{sql};  -- the clock now reads")
+        with self._cursor() as cur:
+            cur.execute(sql)
+            local, today = cur.fetchone()
+        local = normalise(local, "datetime")
+        if local.date() != today:
+            raise self.fail("freezing the session's clock", want=f"CURRENT_DATE {local.date()}",
+                            have=f"CURRENT_DATE {today} with LOCALTIMESTAMP {local}")
+        offset = dt.timedelta(minutes=round((local - self.now()).total_seconds() / 60))
+        return Clock(local, offset)
 
     def key_of(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
         """How to find ``row`` again: its primary key, else a UNIQUE key it fills, else the values it was written with.

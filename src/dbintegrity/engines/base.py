@@ -14,6 +14,7 @@ import abc
 import contextlib
 import copy
 import dataclasses
+import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -313,6 +314,17 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def prepare_session(self, conn: Any) -> None:
         """Make sessions alike on every engine: UTC time zone, strict value checking."""
+
+    def freeze_clock(self, utc_now: dt.datetime, wanted: dt.datetime) -> list[str]:
+        """Statements after which the session's clock (``CURRENT_DATE``, ``CURRENT_TIMESTAMP``, ``NOW()``,
+        ``LOCALTIMESTAMP``) reads ``wanted`` local time, or as near as the engine can, until
+        :meth:`thaw_clock`; ``utc_now`` is what ``CURRENT_TIMESTAMP`` reads before.  The probe reads the clock
+        back afterwards, so an engine that can only come near (PostgreSQL: to the minute) is still exact."""
+        raise NotImplementedError(f"{self.name} cannot freeze a session's clock")
+
+    def thaw_clock(self) -> list[str]:
+        """Statements that give the session its real clock back."""
+        return []
 
     def check_constraints_at_once(self, conn: Any) -> None:
         """Check DEFERRABLE INITIALLY DEFERRED constraints at each statement for the rest of the open

@@ -1,11 +1,20 @@
-"""Views: each view of the contract exists with its columns, in order, and answers a query."""
+"""Views: each view of the contract exists with its columns, in order, and answers as its meaning says.
+
+The meaning comes from the pack's ``views.yml`` (:mod:`dbintegrity.viewmeaning`); the probes that check it
+insert, change and look like a user would (:mod:`dbintegrity.viewprobe`).  A view the file gives no
+meaning is skipped with that reason: only a query that runs would be proven.
+"""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dbintegrity import contract
-from dbintegrity.gate._common import item_or_fail
+from dbintegrity import contract, viewmeaning
+from dbintegrity.errors import ContractError
+from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
+from dbintegrity.viewprobe import run_example
 
 pytestmark = pytest.mark.integrity
 
@@ -18,8 +27,23 @@ def test_view_columns(engine, item, dbi_live_schema):
 
 
 @pytest.mark.dbi_contract("view")
-def test_view_answers(engine, item, dbi_probe):
+@given(data=st.data())
+def test_view_answers(engine, pack, item, dbi_probe, dbi_runtime, data):
+    """The rows a user writes show in the view exactly when, and as, the meaning says; so do the changes."""
     it = item_or_fail(item)
-    out = dbi_probe.run(f"SELECT * FROM {dbi_probe.engine.quote(it.table)} WHERE 1 = 0")
-    if not out.ok:
-        raise dbi_probe.fail(f"SELECT from view {it.table}", want="an empty answer", have=str(out))
+    path = dbi_runtime.pack(pack).path / viewmeaning.VIEWS_FILE
+    try:
+        meaning = viewmeaning.load(path, dbi_probe.schema).get(it.table)
+    except ContractError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with dbi_probe.example():
+        out = dbi_probe.run(f"SELECT * FROM {dbi_probe.engine.quote(it.table)} WHERE 1 = 0")
+        if not out.ok:
+            raise dbi_probe.fail(f"SELECT from view {it.table}", want="an empty answer", have=str(out))
+        if meaning is None:
+            pytest.skip(f"{path} states no meaning for view {it.table}: only that it answers a query is proven "
+                        "(format: dbintegrity.viewmeaning)")
+        try:
+            run_example(data, dbi_probe, meaning, dbi_probe.schema)
+        except CANNOT_PROBE as exc:
+            skip_because(exc)

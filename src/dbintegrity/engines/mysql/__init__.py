@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -104,6 +105,15 @@ class MySQLEngine(Engine):
     def prepare_session(self, conn: Any) -> None:
         with conn.cursor() as cur:
             cur.execute("SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', @@sql_mode, 'STRICT_ALL_TABLES')")
+
+    def freeze_clock(self, utc_now: dt.datetime, wanted: dt.datetime) -> list[str]:
+        """``SET TIMESTAMP`` fixes what ``NOW()``, ``CURRENT_DATE``, ``CURRENT_TIMESTAMP`` and the rows'
+        ``DEFAULT CURRENT_TIMESTAMP`` read in this session, to the second (``SYSDATE()`` ignores it: a view
+        that reads ``SYSDATE()`` cannot be probed at a chosen instant).  The session's zone is UTC."""
+        return [f"SET TIMESTAMP = {int(wanted.replace(tzinfo=dt.UTC).timestamp())}"]
+
+    def thaw_clock(self) -> list[str]:
+        return ["SET TIMESTAMP = DEFAULT"]
 
     def server_version(self, conn: Any) -> str:
         with conn.cursor() as cur:

@@ -141,6 +141,20 @@ class MySQLMutations:
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]:
         return [f"DROP TRIGGER {q(trigger.name)}"]  # trigger names belong to the database, not to a table
 
+    sqlglot_dialect = "mysql"
+
+    def view_definition(self, view: str) -> str:
+        rows = self.catalog.rows("SELECT view_definition FROM information_schema.views "
+                                 "WHERE table_schema = DATABASE() AND table_name = %s", (view,))
+        if not rows:
+            raise MutationError(f"view {view}: not found in the unmutated pack")
+        return str(rows[0][0])
+
+    def replace_view(self, view: str, select: str) -> list[str]:
+        # The definition names the template database in every reference; mutators strips it, so the view is
+        # re-created over the mutant copy's own tables.
+        return [f"CREATE OR REPLACE VIEW {q(view)} AS {select}"]
+
     # Grants name no database: the mutation file runs, like the rest of the pack, with the mutant's database
     # selected, so they land on its tables, where introspection reads them (information_schema.*_privileges).
     def revoke_grant(self, table: str, role: str, operation: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,6 +114,21 @@ class PostgresEngine(Engine):
 
     def prepare_session(self, conn: Any) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
+
+    def freeze_clock(self, utc_now: dt.datetime, wanted: dt.datetime) -> list[str]:
+        """PostgreSQL reads the clock once per transaction (``now()`` is the transaction's start) and has no
+        way to set it, so the probe moves the session's time zone instead: ``CURRENT_DATE`` and
+        ``LOCALTIMESTAMP`` then read the transaction's fixed instant as a wall-clock time within a minute of
+        ``wanted`` (offsets are whole minutes; POSIX zones reach 167 hours either way).  ``SET`` is
+        transactional, so rolling back the example's savepoint restores UTC as well."""
+        minutes = round((wanted - utc_now).total_seconds() / 60)
+        if abs(minutes) >= 168 * 60:
+            raise ValueError(f"cannot move PostgreSQL's clock by {minutes} minutes (at most 167 hours)")
+        sign = "-" if minutes >= 0 else "+"  # POSIX: 'UTC-5' is five hours EAST of Greenwich
+        return [f"SET TIME ZONE 'UTC{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}'"]
+
+    def thaw_clock(self) -> list[str]:
+        return ["SET TIME ZONE 'UTC'"]
 
     def check_constraints_at_once(self, conn: Any) -> None:
         conn.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -146,6 +146,17 @@ class PostgresMutations:
         # Only the trigger: its function may serve other tables' triggers (one audit function for all of them).
         return [f"DROP TRIGGER {q(trigger.name)} ON {q(table)}"]
 
+    sqlglot_dialect = "postgres"
+
+    def view_definition(self, view: str) -> str:
+        rows = self.catalog.rows(f"SELECT pg_get_viewdef({_REL}, true)", (view,))
+        if not rows or rows[0][0] is None:
+            raise MutationError(f"view {view}: not found in the unmutated pack")
+        return str(rows[0][0])
+
+    def replace_view(self, view: str, select: str) -> list[str]:
+        return [f"CREATE OR REPLACE VIEW {q(view)} AS {select}"]
+
     def revoke_grant(self, table: str, role: str, operation: str) -> list[str]:
         return [grant_statement("REVOKE", table, grantee(role), operation, q)]
 
