@@ -55,6 +55,7 @@ from sqlglot import exp
 from dbintegrity.errors import ContractError
 from dbintegrity.evaluate import Expr, Unsupported, compile_expr
 from dbintegrity.model import ForeignKey, Schema
+from dbintegrity.sqlexpr import NEUTRAL
 from dbintegrity.yamlfile import read_yaml
 
 VIEWS_FILE = "views.yml"
@@ -273,7 +274,7 @@ def neutral(value: Any, where: str) -> Neutral:
 @functools.lru_cache(maxsize=1024)
 def _compile(text: str) -> Neutral:
     try:
-        tree = sqlglot.parse_one(text, read="postgres")
+        tree = sqlglot.parse_one(text, read=NEUTRAL)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
         raise Unsupported(f"cannot parse {text!r}: {exc}") from None
     clock = False
@@ -294,7 +295,7 @@ def _compile(text: str) -> Neutral:
         return node
 
     tree = tree.transform(rewrite)
-    return Neutral(text, compile_expr(tree.sql(dialect="postgres")), clock)
+    return Neutral(text, compile_expr(tree.sql(dialect=NEUTRAL)), clock)
 
 
 # ---------------------------------------------------------------------------------------------------
