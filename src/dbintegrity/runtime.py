@@ -139,7 +139,7 @@ class Runtime:
                 server.check_alive()
                 st = exc.statement
                 raise PackError(f"{pack.label}: {st.path}:{st.line}: `{st.head}`: "
-                                f"{engine} said {exc.message}") from None
+                                f"{engine} said {exc.message}{eng.load_hint(conn, exc.__cause__)}") from None
 
     def template(self, engine: str, pack: str) -> str:
         """The database holding ``pack`` loaded once for this run (the clone source)."""

@@ -76,3 +76,28 @@ def test_load_error_names_the_users_file_line_and_statement(engine, tmp_path, db
     assert f"{tmp_path / 'steps' / 'one.sql'}:3: `CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES" in line
     assert "nowhere" in line.split(" said ", 1)[1], line  # the server's own message
     assert "zeroconfig" not in err and "/schema/" not in err
+
+
+def test_table_names_in_two_letter_cases_say_which_server_setting_they_need(tmp_path, dbi_runtime, dbi_config,
+                                                                            capsys, monkeypatch):
+    """A schema written for lower_case_table_names=1 (Open Hospital's ``BILLS`` renamed, then ``oh_bills``)
+    fails on a case-sensitive server: the error line says why, not only that the table is missing."""
+    engine = "mysql"
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    eng = dbi_runtime.engine(engine)
+    with eng.connection(dbi_runtime.server(engine), None) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT @@lower_case_table_names")
+        folds = str(cur.fetchone()[0]) != "0"
+    if folds:
+        pytest.skip("this server folds table names (lower_case_table_names != 0): the schema loads there")
+    (tmp_path / "steps.sql").write_text("CREATE TABLE BILLS (id INT PRIMARY KEY);\n"
+                                        "ALTER TABLE BILLS RENAME TO OH_BILLS;\n"
+                                        "ALTER TABLE oh_bills ADD COLUMN total INT NULL;\n")
+    code = _check(engine, [tmp_path / "steps.sql"], [], dbi_runtime, monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    line = next(x for x in err.splitlines() if "error:" in x)
+    assert f"{tmp_path / 'steps.sql'}:3: `ALTER TABLE oh_bills ADD COLUMN total INT NULL`" in line
+    assert "ERROR 1146" in line and "there is a table OH_BILLS" in line and "lower_case_table_names=1" in line

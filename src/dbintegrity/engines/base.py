@@ -353,6 +353,11 @@ class Engine(abc.ABC):
         finally:
             cur.close()
 
+    def load_hint(self, conn: Any, exc: BaseException | None) -> str:
+        """Why a schema statement the server rejected may have failed here when it works elsewhere (a server
+        setting the schema assumes), as a clause for the error line; empty when there is nothing to add."""
+        return ""
+
     def copy_in(self, cursor: Any, statement: str, data: str) -> None:
         """Run ``COPY ... FROM stdin`` with the rows a psql script carried after it (pg_dump's data)."""
         raise NotImplementedError(f"{self.name} has no COPY ... FROM stdin; load the rows with INSERT")

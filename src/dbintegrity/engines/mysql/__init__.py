@@ -154,6 +154,25 @@ class MySQLEngine(Engine):
         with self.connection(server, None) as conn, conn.cursor() as cur:
             cur.execute(f"DROP USER IF EXISTS {name}")  # drops roles too; the name comes from list_roles
 
+    def load_hint(self, conn: Any, exc: BaseException | None) -> str:
+        """ER_NO_SUCH_TABLE for a table that exists in another letter case: the schema was written for a
+        server with ``lower_case_table_names=1`` (Windows, macOS, or configured so), which folds names."""
+        args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
+        m = re.match(r"Table '(.*)\.(.*)' doesn't exist", str(args[1])) if len(args) >= 2 and args[0] == 1146 else None
+        if m is None:
+            return ""
+        cur = conn.cursor()
+        try:
+            cur.execute("SELECT table_name, @@lower_case_table_names FROM information_schema.tables "
+                        "WHERE table_schema = %s AND LOWER(table_name) = LOWER(%s)", m.groups())
+            row = cur.fetchone()
+        finally:
+            cur.close()
+        if not row or row[0] == m.group(2) or str(row[1]) != "0":
+            return ""
+        return (f" (there is a table {row[0]}: the schema writes table names in more than one letter case, so it "
+                "needs a server with lower_case_table_names=1, which this one is not)")
+
     def error_message(self, exc: BaseException) -> str:
         args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
         if len(args) >= 2 and isinstance(args[0], int):
