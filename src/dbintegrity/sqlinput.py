@@ -95,6 +95,7 @@ def parse_defines(values: Iterable[str]) -> dict[str, str]:
 # -- folders ---------------------------------------------------------------------------------------
 
 _FLYWAY = re.compile(r"(?P<prefix>[VUR])(?P<version>\d+(?:[._]\d+)*)?__(?P<description>.*)\.sql", re.IGNORECASE)
+_FLYWAY_CALLBACK = re.compile(r"(?P<event>(?:before|after)[A-Z][A-Za-z]*)(?:__.*)?\.sql")
 _NUMBERED = re.compile(r"\d")
 _RANKS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((rank, re.compile(rx, re.IGNORECASE)) for rank, rx in (
     (5, r"(INSERT|COPY|UPDATE|DELETE|REPLACE|LOAD\s+DATA)\b"),
@@ -113,9 +114,11 @@ KIND_NAMES = ("tables", "keys", "constraints", "indexes", "other DDL", "data")
 def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str], None] | None = None) -> list[Path]:
     """The ``.sql`` files of ``folder`` in the order they must run.
 
-    1. Every name is a Flyway migration (``V1__x.sql``, ``V5_1__y.sql``, ``R__views.sql``): versioned
-       ones in version order (``5_1`` is 5.1, before ``10``), then repeatable ones by description; undo
-       migrations (``U1__x.sql``) are not applied.
+    1. Every name, in the folder and its subfolders (Flyway scans its locations recursively), is a Flyway
+       migration (``V1__x.sql``, ``V5_1__y.sql``, ``R__views.sql``) or callback (``afterMigrate.sql``):
+       versioned ones in version order (``5_1`` is 5.1, before ``10``), then repeatable ones by
+       description; ``beforeMigrate`` first and ``afterMigrate`` last; undo migrations (``U1__x.sql``) and
+       other callbacks are not applied.
     2. Every name starts with a digit: natural order, numbers compared as numbers (``2_`` before ``10_``).
     3. Otherwise the names carry no order, so the files go by what they hold (:func:`ddl_rank`): tables
        before keys before the constraints that need those keys before indexes, then other DDL (views,
@@ -127,15 +130,24 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
                    key=lambda p: natural_key(p.name))
     if not files:
         return []
-    flyway = [(p, m) for p in files if (m := _FLYWAY.fullmatch(p.name))]
-    if len(flyway) == len(files):
-        return _flyway_order(flyway, log)
+    tree = sorted((p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".sql"),
+                  key=lambda p: natural_key(p.name))
+    flyway = [(p, m) for p in tree if (m := _FLYWAY.fullmatch(p.name))]
+    callbacks = [(p, m) for p in tree if (m := _FLYWAY_CALLBACK.fullmatch(p.name))]
+    if flyway and len(flyway) + len(callbacks) == len(tree):
+        return _flyway_order(flyway, callbacks, log)
     if all(_NUMBERED.match(p.name) for p in files):
         return files
     return sorted(files, key=lambda p: (ddl_rank(p, dialect=dialect), natural_key(p.name)))
 
 
-def _flyway_order(files: Sequence[tuple[Path, re.Match[str]]], log: Callable[[str], None] | None) -> list[Path]:
+def _flyway_order(files: Sequence[tuple[Path, re.Match[str]]], callbacks: Sequence[tuple[Path, re.Match[str]]],
+                  log: Callable[[str], None] | None) -> list[Path]:
+    before = [p for p, m in callbacks if m.group("event") == "beforeMigrate"]
+    after = [p for p, m in callbacks if m.group("event") == "afterMigrate"]
+    for path, m in callbacks:
+        if m.group("event") not in ("beforeMigrate", "afterMigrate") and log:
+            log(f"{path}: Flyway callback {m.group('event')}, not applied")
     versioned: dict[tuple[int, ...], Path] = {}
     repeatable: list[Path] = []
     for path, m in files:
@@ -156,7 +168,8 @@ def _flyway_order(files: Sequence[tuple[Path, re.Match[str]]], log: Callable[[st
             raise InputError(f"{path}: Flyway version {m.group('version')} is also {versioned[version].name}; "
                              "each version must be unique")
         versioned[version] = path
-    return [versioned[v] for v in sorted(versioned)] + sorted(repeatable, key=lambda p: natural_key(p.name[3:]))
+    return [*before, *(versioned[v] for v in sorted(versioned)),
+            *sorted(repeatable, key=lambda p: natural_key(p.name[3:])), *after]
 
 
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -195,13 +208,52 @@ def read_inputs(paths: Sequence[Path], *, dialect: str | SplitRules, defines: Ma
             files = ordered_files(path, dialect=rules, log=log)
             if not files:
                 raise InputError(f"--sql {path}: the folder has no .sql files")
+            included = _included(files, path, rules)
             for f in files:
-                reader.file(f, top=f.parent, via=None)
+                if f.resolve() in included:
+                    reader.log(f"{f}: included by {included[f.resolve()]}, so not applied on its own")
+                else:
+                    reader.file(f, top=path, via=None)
         elif path.is_file():
             reader.file(path, top=path.parent, via=None)
         else:
             raise InputError(f"--sql {path}: no such file or folder")
     return reader.out
+
+
+def _include_commands(rules: SplitRules) -> dict[str, bool]:
+    """The client's include commands -> whether it resolves them against the including file first."""
+    if rules.client_commands == "psql":
+        return _PSQL_INCLUDE
+    return dict.fromkeys(_SOURCE_INCLUDE, True) if rules.client_commands == "source" else {}
+
+
+def _include_candidates(cmd: ClientCommand, top: Path, relative_first: bool) -> list[Path]:
+    """Where the file an include names may be: beside the including file, or beside the top-level one."""
+    target = Path(cmd.argument.strip().strip("'\""))
+    if target.is_absolute():
+        return [target]
+    here, there = cmd.path.parent / target, top / target
+    return [here, there] if relative_first else [there, here]
+
+
+def _included(files: Sequence[Path], top: Path, rules: SplitRules) -> dict[Path, str]:
+    """Files of a folder that another of its files includes: the including file is the entry point, so
+    they run where it includes them and not a second time on their own."""
+    commands = _include_commands(rules)
+    out: dict[Path, str] = {}
+    for f in files:
+        try:
+            items = scan_sql(f.read_text(encoding="utf-8-sig"), f, dialect=rules).items
+        except (OSError, UnicodeDecodeError, SplitError):
+            continue  # reading it for real reports the problem
+        for cmd in items:
+            if isinstance(cmd, ClientCommand) and cmd.name in commands and cmd.argument:
+                for c in _include_candidates(cmd, top, commands[cmd.name]):
+                    if c.is_file():
+                        out.setdefault(c.resolve(), f.name)
+                        break
+    return out
 
 
 class _Reader:
@@ -331,15 +383,9 @@ class _Reader:
                          "yourself")
 
     def _include(self, cmd: ClientCommand, top: Path, *, relative_first: bool) -> None:
-        name = cmd.argument.strip().strip("'\"")
-        if not name:
+        if not cmd.argument.strip().strip("'\""):
             raise InputError(f"{cmd.where}: `{cmd.name}` names no file")
-        target = Path(name)
-        if target.is_absolute():
-            candidates = [target]
-        else:
-            here = cmd.path.parent / target
-            candidates = [here, top / target] if relative_first else [top / target, here]
+        candidates = _include_candidates(cmd, top, relative_first)
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
             looked = " and ".join(dict.fromkeys(str(c.parent.resolve()) for c in candidates))

@@ -24,6 +24,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "zero_config"
 
 
 def texts(paths, dialect, **defines):
+    """The statement texts ``paths`` read as."""
     return [s.text for s in read_inputs(paths, dialect=dialect, defines=defines)]
 
 
@@ -142,8 +143,22 @@ def test_flyway_folder_in_version_order_repeatables_last_undo_left_out():
     notes: list[str] = []
     got = ordered_files(FIXTURES / "flyway", dialect="postgres", log=notes.append)
     assert [p.name for p in got] == ["V1__wards.sql", "V5__patients.sql", "V5_1__patient_ward.sql",
-                                     "V10__admissions.sql", "R__open_admissions.sql"]
-    assert notes and "U5_1__patient_ward.sql: undo migration, not applied" in notes[0]
+                                     "V10__admissions.sql", "V11__discharge_note.sql", "R__open_admissions.sql",
+                                     "afterMigrate.sql"]
+    assert got[4].parent.name == "later"
+    assert any("U5_1__patient_ward.sql: undo migration, not applied" in n for n in notes)
+    assert any("beforeEachMigrate.sql: Flyway callback beforeEachMigrate, not applied" in n for n in notes)
+
+
+def test_a_folder_with_an_entry_script_runs_its_includes_once(tmp_path):
+    """A folder holding a top-level script and the steps it sources: the steps run where it includes them."""
+    (tmp_path / "create_all.sql").write_text("source step_1.sql;\nsource step_2.sql;\n")
+    (tmp_path / "step_1.sql").write_text("CREATE TABLE a (id INT PRIMARY KEY);\n")
+    (tmp_path / "step_2.sql").write_text("ALTER TABLE a ADD COLUMN b INT;\n")
+    notes: list[str] = []
+    got = read_inputs([tmp_path], dialect="mysql", log=notes.append)
+    assert [s.text for s in got] == ["CREATE TABLE a (id INT PRIMARY KEY)", "ALTER TABLE a ADD COLUMN b INT"]
+    assert sum("included by create_all.sql, so not applied on its own" in n for n in notes) == 2
 
 
 def test_flyway_duplicate_version_is_an_error(tmp_path):
