@@ -4,8 +4,10 @@
 clients (psql, the mysql client, Flyway, OHDSI's SqlRender) would have done before the server saw
 anything, and keeps every statement's own file and line so that an error names the user's file:
 
-- psql meta-commands: ``\\restrict``/``\\unrestrict`` (current pg_dump), ``\\set`` and the output-only
-  ``\\echo``, ``\\qecho``, ``\\warn``, ``\\timing`` are skipped; ``\\connect`` to the script's own database
+- psql meta-commands: ``\\restrict``/``\\unrestrict`` (current pg_dump) and the output-only ``\\echo``,
+  ``\\qecho``, ``\\warn``, ``\\timing`` are skipped; ``\\set name value`` sets a variable that later
+  ``:name``, ``:'name'`` and ``:"name"`` references are filled with, as psql does (``--define`` sets them
+  too, like ``psql -v``; an unset one is left as it is, as psql leaves it); ``\\connect`` to the script's own database
   is followed (that database is the one being loaded; ``CREATE``/``DROP``/``ALTER DATABASE`` of it are left
   out); ``\\i``/``\\include`` and ``\\ir``/``\\include_relative`` include a file; any other meta-command is
   refused by name.  ``COPY ... FROM stdin`` rows are kept with their statement and sent with the
@@ -41,7 +43,12 @@ INPUTS_FILE = "inputs.json"
 """In a staged pack folder: the user's files to read instead of ``<dialect>/*.sql`` (zero-config)."""
 
 _DEFINE_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
-_PSQL_SKIP = frozenset({"\\restrict", "\\unrestrict", "\\set", "\\echo", "\\qecho", "\\warn", "\\timing"})
+_PSQL_SKIP = frozenset({"\\restrict", "\\unrestrict", "\\echo", "\\qecho", "\\warn", "\\timing"})
+_PSQL_SET = frozenset({"\\set", "\\unset"})
+_PSQL_TEXT = re.compile(r"'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$|--[^\n]*|/\*.*?\*/"
+                        r"|(?<![:\w]):(?:'([A-Za-z_]\w*)'|\"([A-Za-z_]\w*)\"|([A-Za-z_]\w*))", re.DOTALL)
+"""psql's variable references ``:name``, ``:'name'``, ``:"name"``, and what it leaves alone: strings,
+dollar-quoted bodies, comments (and ``::type`` casts, by the look-behind)."""
 _PSQL_INCLUDE = {"\\i": False, "\\include": False, "\\ir": True, "\\include_relative": True}
 """Meta-command -> whether psql itself resolves it against the including file (``\\ir``)."""
 _PSQL_CONNECT = frozenset({"\\c", "\\connect"})
@@ -267,6 +274,8 @@ class _Reader:
         self.log = log
         self.out: list[Statement] = []
         self.reading: list[Path] = []
+        self.variables: dict[str, str] = dict(defines)
+        """psql variables: ``--define`` (``psql -v``), then ``\\set`` as the script runs."""
         self.database: str | None = None
         """The database a psql script ``\\connect``-ed to first: the one being loaded stands in for it."""
         self.fill = [(re.compile(r"\$\{" + re.escape(name) + r"\}"), value) for name, value in defines.items()]
@@ -324,6 +333,8 @@ class _Reader:
     # -- statements --
     def _statement(self, stmt: Statement, targets: set[str], top: Path) -> Statement | None:
         text = self._filled(stmt.text)
+        if self.psql and ":" in text:
+            text = _PSQL_TEXT.sub(self._psql_variable, text)
         bare = _VERSIONED_START.sub("", text)
         if any(rx.match(bare) for rx in self.dump_only):
             return None
@@ -338,6 +349,18 @@ class _Reader:
         if text == stmt.text:
             return stmt
         return Statement(text, stmt.path, stmt.line, stmt.data)
+
+    def _psql_variable(self, m: re.Match[str]) -> str:
+        literal, identifier, plain = m.group(2), m.group(3), m.group(4)
+        name = literal or identifier or plain
+        if name is None or name not in self.variables:
+            return m.group(0)
+        value = self.variables[name]
+        if literal:
+            return "'" + value.replace("'", "''") + "'"
+        if identifier:
+            return '"' + value.replace('"', '""') + '"'
+        return value
 
     def _local_file(self, stmt: Statement, quoted: str, top: Path) -> str:
         """``LOAD DATA LOCAL INFILE 'x.csv'``: the client reads x.csv, so find it the way includes are found."""
@@ -363,6 +386,13 @@ class _Reader:
             known = "source and \\."
         elif cmd.name in _PSQL_SKIP:
             return
+        elif cmd.name in _PSQL_SET:
+            words = _psql_words(cmd.argument)
+            if words and cmd.name == "\\unset":
+                self.variables.pop(words[0], None)
+            elif words:
+                self.variables[words[0]] = "".join(words[1:])
+            return
         elif cmd.name in _PSQL_INCLUDE:
             self._include(cmd, top, relative_first=_PSQL_INCLUDE[cmd.name])
             return
@@ -377,7 +407,8 @@ class _Reader:
                                  "dbintegrity loads one database: give each database's script its own run")
             return
         else:
-            known = "\\i, \\ir, \\connect to the script's own database, and skips " + ", ".join(sorted(_PSQL_SKIP))
+            known = ("\\i, \\ir, \\set, \\unset, \\connect to the script's own database, and skips "
+                     + ", ".join(sorted(_PSQL_SKIP)))
         raise InputError(f"{cmd.where}: client command {cmd.name} is not supported (dbintegrity sends SQL to the "
                          f"server; of the client's commands it follows {known}): remove it, or load that part "
                          "yourself")
@@ -391,6 +422,12 @@ class _Reader:
             looked = " and ".join(dict.fromkeys(str(c.parent.resolve()) for c in candidates))
             raise InputError(f"{cmd.where}: `{cmd.head}`: no such file (looked in {looked})")
         self.file(found, top=top, via=cmd)
+
+
+def _psql_words(argument: str) -> list[str]:
+    """A meta-command's arguments as psql splits them: ``'quoted'`` words lose their quotes."""
+    return [w[1:-1].replace("''", "'") if w.startswith("'") else w
+            for w in re.findall(r"'(?:[^']|'')*'|\S+", argument)]
 
 
 def _connect_database(argument: str) -> str | None:

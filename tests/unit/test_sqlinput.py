@@ -60,6 +60,18 @@ def test_mysqldump_drops_locks_and_definers_and_keeps_versioned_comments():
     assert procedure.startswith("CREATE  PROCEDURE `discharge`") and procedure.rstrip().endswith("END")
 
 
+def test_pg_dump_create_loads_into_the_database_under_test():
+    """``pg_dump --create``: CREATE/ALTER DATABASE clinic and ``\\connect clinic`` stand for the database
+    being loaded, so none of them reaches the server."""
+    dump = FIXTURES / "pg_dump" / "clinic_create.sql"
+    assert "\\connect clinic" in dump.read_text() and "CREATE DATABASE clinic" in dump.read_text()
+    notes: list[str] = []
+    got = read_inputs([dump], dialect="postgres", log=notes.append)
+    assert not any("DATABASE" in s.text.split("(")[0] for s in got)
+    assert sum("left out: the database being loaded stands in for it" in n for n in notes) == 2
+    assert any(s.text.startswith("CREATE TABLE public.patient") for s in got)
+
+
 @pytest.mark.parametrize(("command", "skipped"), [
     ("\\restrict k3y", True), ("\\unrestrict k3y", True), ("\\set ON_ERROR_STOP on", True),
     ("\\echo hello", True), ("\\connect clinic", True),
@@ -256,3 +268,24 @@ def test_nothing_to_read(tmp_path):
         read_inputs([tmp_path / "nope.sql"], dialect="mysql")
     with pytest.raises(InputError, match=r"the folder has no \.sql files"):
         read_inputs([tmp_path], dialect="mysql")
+
+
+def test_psql_variables_from_set_and_define(tmp_path):
+    """``\\set`` and ``--define`` (as ``psql -v``) fill :name, :'name' and :"name", where psql would."""
+    path = tmp_path / "s.sql"
+    path.write_text("\\set schema app\n\\set owner 'Dr O''Neill'\n"
+                    "CREATE SCHEMA :\"schema\";\n"
+                    "CREATE TABLE :schema.t (id int DEFAULT '1'::int, note text DEFAULT :'owner', "
+                    "tag text DEFAULT 'x:schema', r int[] DEFAULT '{1}', s int DEFAULT (ARRAY[1,2])[1:2][1]);\n"
+                    "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ DECLARE x int; BEGIN x := 1; "
+                    "RETURN :unknown; END $$;\n"
+                    "\\unset schema\nSELECT :schema, :limit;\n")
+    got = texts([path], "postgres", limit="5")
+    assert got == [
+        'CREATE SCHEMA "app"',
+        "CREATE TABLE app.t (id int DEFAULT '1'::int, note text DEFAULT 'Dr O''Neill', tag text DEFAULT "
+        "'x:schema', r int[] DEFAULT '{1}', s int DEFAULT (ARRAY[1,2])[1:2][1])",
+        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ DECLARE x int; BEGIN x := 1; RETURN :unknown; "
+        "END $$",
+        "SELECT :schema, 5",
+    ]

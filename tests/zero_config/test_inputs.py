@@ -24,6 +24,7 @@ DERIVED = re.compile(r"derived a contract for (\d+) tables and (\d+) views")
 
 CASES = [
     pytest.param("postgres", ["pg_dump/clinic.sql"], [], (3, 1), id="pg_dump"),
+    pytest.param("postgres", ["pg_dump/clinic_create.sql"], [], (3, 1), id="pg_dump-create"),
     pytest.param("mysql", ["mysqldump/clinic.sql"], [], (3, 1), id="mysqldump"),
     pytest.param("postgres", ["ohdsi"], ["--define", "cdmDatabaseSchema=public"], (4, 0), id="ohdsi-four-files"),
     pytest.param("postgres", ["flyway"], ["--define", "schema=public"], (3, 1), id="flyway"),
