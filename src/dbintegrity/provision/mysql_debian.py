@@ -623,7 +623,7 @@ class _PrivateApt:
     def update(self) -> None:
         """Fetch sid's lists; failures here are network, mirror or signature problems."""
         cmd = ["apt-get", *self.options, "update"]
-        proc = _run(cmd, what="apt-get update of Debian sid", fix="", env=self.env, timeout=900, check=False)
+        proc = _run(cmd, what=f"apt-get update of Debian {self.suite}", fix="", env=self.env, timeout=900, check=False)
         text = proc.stderr + proc.stdout
         failed = proc.returncode != 0 or re.search(r"^(E:|W: Failed to fetch|W: Some index files)", text, re.M)
         if not failed:
@@ -648,7 +648,7 @@ class _PrivateApt:
             )
         else:
             fix = f"check network access to {self.uri} (apt proxy settings are honoured) or pass --mirror"
-        raise ProvisionError(_failure("apt-get update of Debian sid", cmd, self.env, proc, fix))
+        raise ProvisionError(_failure(f"apt-get update of Debian {self.suite}", cmd, self.env, proc, fix))
 
     def resolve(self, name: str) -> str | None:
         """Return the sid package to install for ``name`` today, or None if sid has none.
@@ -682,7 +682,7 @@ class _PrivateApt:
             "--download-only",
             "-y",
             *packages,
-            what="downloading MySQL from Debian sid",
+            what=f"downloading {' '.join(packages)} from Debian {self.suite}",
             fix=f"sid may be in the middle of a library transition: retry in a few hours, or {_OTHER_PROVIDERS}",
             timeout=1800,
         )
