@@ -70,6 +70,18 @@ def cmd_engines(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def cmd_images(args: argparse.Namespace, cfg: Config) -> int:
+    """Build the local Docker images of the engines (no registry needed)."""
+    from dbintegrity.images import build
+    from dbintegrity.providers.docker import forget_images
+
+    built = build(cfg, list(cfg.engines), force=args.force)
+    forget_images()
+    for b in built:
+        print(f"{b.engine}: {b.image} ({b.version}, {b.megabytes} MB) in {b.seconds:.1f} s")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.check import run_check
 
@@ -150,6 +162,14 @@ def _seed_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=cmd_seed)
 
 
+def _images_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("images", help="build local Docker images of the engines from Debian packages (no registry)")
+    p.add_argument("action", choices=("build",), help="what to do: build (keeps images already there)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the image is there")
+    _add_common(p, skip=("pack", "provider"))
+    p.set_defaults(handler=cmd_images)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dbintegrity", description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"dbintegrity {__version__}")
@@ -158,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("engines", help="show which provider each engine would use and why others are unavailable")
     _add_common(p)
     p.set_defaults(handler=cmd_engines)
+
+    _images_parser(sub)
 
     p = sub.add_parser("check", help="run the integrity gate (same tests as pytest -m integrity)")
     p.add_argument("packs", nargs="*", metavar="PACK", help="packs to check (default: every pack)")

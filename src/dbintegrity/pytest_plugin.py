@@ -24,7 +24,7 @@ import pytest
 
 from dbintegrity import contract
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
-from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
+from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError, EngineUnavailable
 from dbintegrity.model import Schema
 from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.runtime import Runtime
@@ -214,9 +214,18 @@ def _argnames(arg: Any) -> list[str]:
 
 @contextmanager
 def one_line_errors() -> Iterator[None]:
-    """Our errors fail the test with their one-line message, not a traceback into the suite."""
+    """Our errors fail the test with their one-line message, not a traceback into the suite.
+
+    An engine that cannot start fails once: the runtime keeps that error and raises the same object for
+    every later test of the engine, which is then skipped under that one reason instead of failing again.
+    """
     try:
         yield
+    except EngineUnavailable as exc:
+        if getattr(exc, "dbi_reported", False):
+            raise pytest.skip.Exception(f"not run: {exc} (reported once, above)") from None
+        exc.dbi_reported = True  # type: ignore[attr-defined]
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
     except DbIntegrityError as exc:
         # "from None": else pytest prints our error, "During handling of the above exception...", and it again
         raise pytest.fail.Exception(str(exc), pytrace=False) from None
@@ -324,9 +333,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Servers used, load times and probe throughput: the figures the benchmarks read."""
     runtime = config.stash.get(RUNTIME_KEY, None)
-    if runtime is None or not runtime.timings:
+    if runtime is None or not (runtime.timings or runtime.notes):
         return
     terminalreporter.section("dbintegrity")
+    for note in runtime.notes:
+        terminalreporter.write_line(note)
     for engine, label in sorted(runtime.labels.items()):
         terminalreporter.write_line(f"{engine}: {label}")
     for key, value in sorted(runtime.timings.items()):

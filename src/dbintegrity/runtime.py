@@ -59,6 +59,8 @@ class Runtime:
         self.probe_seconds: dict[str, float] = {}
         self.labels: dict[str, str] = {}
         self.timings: dict[str, float] = {}
+        self.notes: list[str] = []
+        """One line each, for the run's summary: e.g. auto passing over a Docker engine without images."""
         procs.sweep_stale_dirs(cfg.workdir)
         atexit.register(self.close)
 
@@ -88,6 +90,10 @@ class Runtime:
         server = self._servers.get(engine)
         if server is None:
             started = time.perf_counter()
+            note = providers.auto_note(self.cfg, engine)
+            if note:
+                self.notes.append(note)
+                self.log(note)
             try:
                 server = providers.start(self.cfg, engine, self.cache_dir)
                 self._servers[engine] = server

@@ -1,7 +1,8 @@
 """The docker provider's use of Testcontainers, with the container classes replaced by fakes.
 
-There is no Docker engine on our CI machines, so this pins down what we ask Testcontainers for (image,
-root user, password) and how a stopped container is reported, without starting anything.
+This pins down what we ask Testcontainers for (image, root user, password, the run's labels), how a
+stopped container is reported and that one that fails to start is removed, without a Docker engine.  The
+same provider against a real engine and the locally built images: tests/lifecycle/test_docker.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import types
 
 import pytest
 
+from dbintegrity import reaper
 from dbintegrity.config import resolve
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import EngineDied
@@ -30,13 +32,22 @@ class FakeWrapped:
 class FakeContainer:
     made: list[FakeContainer] = []
 
+    fail_start: BaseException | None = None
+
     def __init__(self, image, username=None, password=None, dbname=None, **kw):
         self.image, self.username, self.password, self.dbname = image, username, password, dbname
         self.started = self.stopped = False
+        self.kwargs = {}
         self.wrapped = FakeWrapped()
         FakeContainer.made.append(self)
 
+    def with_kwargs(self, **kw):
+        self.kwargs.update(kw)
+        return self
+
     def start(self):
+        if FakeContainer.fail_start is not None:
+            raise FakeContainer.fail_start
         self.started = True
         return self
 
@@ -55,7 +66,13 @@ class FakeContainer:
 
 @pytest.fixture
 def fake_tc(monkeypatch):
+    """Fake container classes; the configured image counts as present and Ryuk as usable (no reaper spawned)."""
     FakeContainer.made = []
+    FakeContainer.fail_start = None
+    monkeypatch.setattr(docker, "engine_answers", lambda: None)
+    monkeypatch.setattr(docker, "image_answer", lambda image: ("present", ""))
+    monkeypatch.setattr(docker, "_use_ryuk", lambda: True)
+    monkeypatch.setattr(reaper, "sweep", lambda: [])
     for mod, cls in (("testcontainers.community.mysql", "MySqlContainer"),
                      ("testcontainers.community.postgres", "PostgresContainer")):
         fake = types.ModuleType(mod)
@@ -100,3 +117,29 @@ def test_default_images_are_supported_lts_lines(tmp_path):
 def test_an_image_option_wins_over_the_lines_image(tmp_path):
     cfg = resolve([lambda o: {"postgres_image": "postgres:16"}.get(o.name)], base=tmp_path)
     assert get_engine("postgres@18").image(cfg) == "postgres:16"
+
+
+def test_containers_carry_the_run_label_host_and_pid(tmp_path, fake_tc):
+    import os
+    import socket
+
+    docker.start(resolve([], base=tmp_path), "postgres", tmp_path)
+    assert fake_tc.made[-1].kwargs["labels"] == {
+        reaper.RUN_LABEL: docker.RUN_TOKEN, reaper.HOST_LABEL: socket.gethostname(), reaper.PID_LABEL: str(os.getpid())}
+
+
+@pytest.mark.parametrize("error", [TimeoutError("no log line"), KeyboardInterrupt()])
+def test_a_container_that_fails_to_start_is_removed(tmp_path, fake_tc, error):
+    fake_tc.fail_start = error
+    with pytest.raises(type(error)):
+        docker.start(resolve([], base=tmp_path), "mysql", tmp_path)
+    assert fake_tc.made[-1].stopped
+
+
+def test_without_ryuk_the_runs_own_reaper_is_started(tmp_path, fake_tc, monkeypatch):
+    started = []
+    monkeypatch.setattr(docker, "_use_ryuk", lambda: False)
+    monkeypatch.setattr(reaper, "ensure", started.append)
+    cfg = resolve([], base=tmp_path)
+    docker.start(cfg, "mysql", tmp_path)
+    assert started == [docker.RUN_TOKEN]

@@ -27,6 +27,20 @@ def no_docker(monkeypatch):
 @pytest.fixture
 def with_docker(monkeypatch):
     monkeypatch.setattr(docker, "engine_answers", lambda: None)
+    monkeypatch.setattr(docker, "image_answer", lambda image: ("present", ""))
+
+
+OFFLINE = "image {} is neither present nor pullable (no registry answers)"
+
+
+@pytest.fixture
+def offline_docker(monkeypatch):
+    """Docker answers, no registry does, and no image is there: ``built`` says which engines have a local build."""
+    built: dict[str, str] = {}
+    monkeypatch.setattr(docker, "engine_answers", lambda: None)
+    monkeypatch.setattr(docker, "image_answer", lambda image: (None, OFFLINE.format(image)))
+    monkeypatch.setattr(docker, "local_build", built.get)
+    return built
 
 
 @pytest.mark.parametrize("engine", ["mysql", "postgres"])
@@ -63,7 +77,50 @@ def test_docker_available_names_the_image(tmp_path, with_docker):
     cfg = config(tmp_path, postgres_image="postgres:16-alpine")
     docker_answer = providers.availability(cfg, "postgres")[0]
     assert (docker_answer.provider, docker_answer.available, docker_answer.detail) == (
-        "docker", True, "image postgres:16-alpine")
+        "docker", True, "image postgres:16-alpine (present)")
+
+
+@pytest.mark.parametrize("engine", ["mysql", "postgres"])
+def test_auto_falls_back_to_local_in_one_line_when_docker_has_no_image(tmp_path, offline_docker, engine):
+    cfg = config(tmp_path)
+    assert providers.choose(cfg, engine) == "local"
+    note = providers.auto_note(cfg, engine)
+    default = {"mysql": "mysql:8.4", "postgres": "postgres:17"}[engine]
+    assert note == (f"{engine}: Docker answers but has no image to start, so local servers are used "
+                    f"({OFFLINE.format(default)}: run `dbintegrity images build --engines {engine}` "
+                    f"(it is then found by itself) or `docker pull {default}`)")
+
+
+def test_auto_uses_a_locally_built_image_when_the_default_one_cannot_be_had(tmp_path, offline_docker):
+    offline_docker["postgres"] = "dbintegrity/postgres:15"
+    cfg = config(tmp_path)
+    assert providers.choose(cfg, "postgres") == "docker"
+    assert providers.auto_note(cfg, "postgres") is None
+    assert docker.find_image(cfg, "postgres") == (
+        "dbintegrity/postgres:15", "image dbintegrity/postgres:15 (built locally; postgres:17 is neither present "
+        "nor pullable)")
+    assert providers.choose(cfg, "mysql") == "local"  # no local build of that one
+
+
+def test_a_configured_image_is_never_swapped_for_a_local_build(tmp_path, offline_docker):
+    offline_docker["mysql"] = "dbintegrity/mysql:9.7"
+    cfg = config(tmp_path, mysql_image="mysql:8.0")
+    assert providers.choose(cfg, "mysql") == "local"
+    image, why = docker.find_image(cfg, "mysql")
+    assert image is None
+    assert why == (f"{OFFLINE.format('mysql:8.0')}: run `docker pull mysql:8.0`, or `dbintegrity images build "
+                   "--engines mysql` and --mysql-image dbintegrity/mysql:<version>")
+
+
+def test_explicit_docker_without_an_image_fails_in_one_line_naming_image_and_fix(tmp_path, offline_docker):
+    cfg = config(tmp_path, provider="docker")
+    with pytest.raises(EngineUnavailable) as info:
+        providers.start(cfg, "mysql", tmp_path / "cache")
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert msg.startswith(f"mysql via the docker provider is unavailable: {OFFLINE.format('mysql:8.4')}: run "
+                          "`dbintegrity images build --engines mysql` (it is then found by itself) or "
+                          "`docker pull mysql:8.4` (other providers: local: ")
 
 
 def test_url_probe_reports_a_bad_url_without_connecting(tmp_path, no_docker):

@@ -1,6 +1,8 @@
 """Where disposable engines come from, and which source a run uses.
 
-``auto`` prefers Docker (Testcontainers) when a Docker engine answers a ping, else local binaries.
+``auto`` prefers Docker (Testcontainers) when a Docker engine answers and has an image to start (present,
+pullable, or built by ``dbintegrity images build``), else local binaries; when Docker answers but has no
+image, :func:`auto_note` is the one line that says so.
 Each provider can say why it is unavailable, which is what ``dbintegrity engines`` prints and what
 an :class:`~dbintegrity.errors.EngineUnavailable` error lists, so a user sees every option tried.
 """
@@ -39,7 +41,20 @@ def choose(cfg: Config, engine: str) -> str:
     """The provider a run would use for ``engine``: the configured one, or auto's pick."""
     if cfg.provider != "auto":
         return cfg.provider
-    return "docker" if docker.engine_answers() is None else "local"
+    if docker.engine_answers() is not None:
+        return "local"
+    image, _ = docker.find_image(cfg, engine)
+    return "docker" if image is not None else "local"
+
+
+def auto_note(cfg: Config, engine: str) -> str | None:
+    """One line when ``auto`` passes over a Docker engine that answers but has no image for ``engine``."""
+    if cfg.provider != "auto" or docker.engine_answers() is not None:
+        return None
+    image, why = docker.find_image(cfg, engine)
+    if image is not None:
+        return None
+    return f"{engine}: Docker answers but has no image to start, so local servers are used ({why})"
 
 
 def start(cfg: Config, engine: str, cache: Path) -> Server:

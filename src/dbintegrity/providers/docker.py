@@ -138,7 +138,7 @@ def probe(cfg: Config, engine: str) -> tuple[bool, str]:
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     if "no such host" in text or "dial tcp" in text:
-        return "no registry answers: " + text[text.find("Get "):][:120] if "Get " in text else text[:160]
+        return "no registry answers: " + text[text.find("Get "):][:120].rstrip("\")") if "Get " in text else text[:160]
     return text[:160]
 
 
