@@ -236,3 +236,29 @@ def test_start_auto_without_anything_names_local_and_others(tmp_path, no_docker)
     msg = str(info.value)
     assert msg.startswith("postgres via the local provider is unavailable: local PostgreSQL server binaries")
     assert f"(other providers: docker: {NO_DOCKER}; url: no URL given" in msg
+
+
+ONE_ENGINE_TESTS = '''
+import pytest
+
+@pytest.mark.parametrize("n", range(4))
+def test_needs_the_server(dbi_server, n):
+    pass
+'''
+
+
+def test_an_engine_that_cannot_start_fails_once_and_its_other_tests_skip_under_that_reason(
+        pytester, offline_docker, tmp_path):
+    pytester.makepyfile(test_inner=ONE_ENGINE_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rEs", "--provider", "docker",
+                                          "--engines", "postgres", "--packs", str(tmp_path), "--workdir",
+                                          str(tmp_path / "work"))
+    result.assert_outcomes(errors=1, skipped=3)
+    reason = (f"postgres via the docker provider is unavailable: {OFFLINE.format('postgres:17')}: run "
+              "`dbintegrity images build --engines postgres`")
+    assert len([line for line in result.outlines if line.startswith("ERROR ")]) == 1, result.outlines
+    said = [line for line in result.outlines if line.startswith(reason)]
+    assert len(said) == 1, result.outlines  # the error's one line, printed once
+    skipped = [line for line in result.outlines if line.startswith("SKIPPED")]
+    assert len(skipped) == 1 and skipped[0].startswith("SKIPPED [3]") and f"not run: {reason}" in skipped[0], (
+        result.outlines)
