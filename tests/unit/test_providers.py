@@ -39,7 +39,7 @@ def offline_docker(monkeypatch):
     built: dict[str, str] = {}
     monkeypatch.setattr(docker, "engine_answers", lambda: None)
     monkeypatch.setattr(docker, "image_answer", lambda image: (None, OFFLINE.format(image)))
-    monkeypatch.setattr(docker, "local_build", built.get)
+    monkeypatch.setattr(docker, "local_build", lambda name, version=None: built.get(name))
     return built
 
 
@@ -85,7 +85,7 @@ def test_auto_falls_back_to_local_in_one_line_when_docker_has_no_image(tmp_path,
     cfg = config(tmp_path)
     assert providers.choose(cfg, engine) == "local"
     note = providers.auto_note(cfg, engine)
-    default = {"mysql": "mysql:8.4", "postgres": "postgres:17"}[engine]
+    default = {"mysql": "mysql:8.4", "postgres": "postgres:18"}[engine]
     assert note == (f"{engine}: Docker answers but has no image to start, so local servers are used "
                     f"({OFFLINE.format(default)}: run `dbintegrity images build --engines {engine}` "
                     f"(it is then found by itself) or `docker pull {default}`)")
@@ -97,7 +97,7 @@ def test_auto_uses_a_locally_built_image_when_the_default_one_cannot_be_had(tmp_
     assert providers.choose(cfg, "postgres") == "docker"
     assert providers.auto_note(cfg, "postgres") is None
     assert docker.find_image(cfg, "postgres") == (
-        "dbintegrity/postgres:15", "image dbintegrity/postgres:15 (built locally; postgres:17 is neither present "
+        "dbintegrity/postgres:15", "image dbintegrity/postgres:15 (built locally; postgres:18 is neither present "
         "nor pullable)")
     assert providers.choose(cfg, "mysql") == "local"  # no local build of that one
 
@@ -254,7 +254,7 @@ def test_an_engine_that_cannot_start_fails_once_and_its_other_tests_skip_under_t
                                           "--engines", "postgres", "--packs", str(tmp_path), "--workdir",
                                           str(tmp_path / "work"))
     result.assert_outcomes(errors=1, skipped=3)
-    reason = (f"postgres via the docker provider is unavailable: {OFFLINE.format('postgres:17')}: run "
+    reason = (f"postgres via the docker provider is unavailable: {OFFLINE.format('postgres:18')}: run "
               "`dbintegrity images build --engines postgres`")
     assert len([line for line in result.outlines if line.startswith("ERROR ")]) == 1, result.outlines
     said = [line for line in result.outlines if line.startswith(reason)]
@@ -262,3 +262,23 @@ def test_an_engine_that_cannot_start_fails_once_and_its_other_tests_skip_under_t
     skipped = [line for line in result.outlines if line.startswith("SKIPPED")]
     assert len(skipped) == 1 and skipped[0].startswith("SKIPPED [3]") and f"not run: {reason}" in skipped[0], (
         result.outlines)
+
+
+def test_a_local_build_stands_in_only_for_its_own_version_line(tmp_path, offline_docker, monkeypatch):
+    asked = []
+
+    def builds(name, version=None):
+        asked.append((name, version))
+        return "dbintegrity/postgres:15" if (name, version) == ("postgres", "15") else None
+
+    monkeypatch.setattr(docker, "local_build", builds)
+    cfg = config(tmp_path)
+    assert docker.find_image(cfg, "postgres@15")[0] == "dbintegrity/postgres:15"
+    image, why = docker.find_image(cfg, "postgres@18")
+    assert image is None
+    assert why.endswith("run `dbintegrity images build --engines postgres@18` (it is then found by itself) or "
+                        "`docker pull postgres:18`")
+    assert asked == [("postgres", "15"), ("postgres", "18")]
+    image, why = docker.find_image(cfg, "mariadb@10.11")  # no recipe: the fix does not offer one
+    assert image is None and why.endswith("run `docker pull mariadb:10.11` where a registry is reachable, or use "
+                                          "--provider local")

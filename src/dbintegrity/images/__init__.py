@@ -66,7 +66,14 @@ def local_image(name: str, client: Any, version: str | None = None) -> str | Non
         tags = [t for t in tags if t == f"{repo}:{version}"]
     if not tags:
         return None
-    return max(tags, key=lambda t: [int(p) if p.isdigit() else 0 for p in re.split(r"[.:]", t.rsplit(":", 1)[1])])
+    newest: str = max(tags, key=lambda t: [int(p) if p.isdigit() else 0 for p in re.split(r"[.:]", t.rsplit(":", 1)[1])])
+    return newest
+
+
+def buildable(name: str, version: str | None) -> bool:
+    """Whether ``images build`` has a recipe for engine ``name`` (and version line ``version``)."""
+    recipe = _RECIPES.get(name)
+    return recipe is not None and (version is None or version in recipe.lines)
 
 
 def build(cfg: Config, engines: Sequence[str], *, force: bool = False,
@@ -82,9 +89,10 @@ def build(cfg: Config, engines: Sequence[str], *, force: bool = False,
         eng = get_engine(key)
         name, line = eng.spec.name, eng.line.version if eng.line is not None else None
         recipe = _RECIPES.get(name)
-        if recipe is None:
-            raise ImageError(f"no local image recipe for {key} yet (there are: {', '.join(_RECIPES)}); use "
-                             f"--provider local, or an official image where a registry is reachable")
+        if recipe is None or not buildable(name, line):
+            known = ", ".join(f"{n}@{v}" for n, r in _RECIPES.items() for v in r.lines)
+            raise ImageError(f"no local image recipe for {key} (there are: {known}); use --provider local, or an "
+                             f"official image where a registry is reachable")
         started = time.perf_counter()
         existing = local_image(name, client, line or recipe.default_line)
         if existing and not force:
@@ -199,8 +207,13 @@ RootBuilder = Callable[[Config, Path, str, Callable[[str], None]], tuple[Path, s
 class _Recipe:
     root: RootBuilder
     """Builds the root file system of a version line: (root, version it holds, image environment)."""
-    default_line: str
+    lines: tuple[str, ...]
+    """Version lines it can build, the default (what a key without ``@version`` builds) first."""
     entrypoint: str
+
+    @property
+    def default_line(self) -> str:
+        return self.lines[0]
     cmd: str
     port: int
     user: str | None
@@ -215,11 +228,12 @@ _NEVER_USED = ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/lo
                "usr/share/perl*", "usr/lib/x86_64-linux-gnu/perl*", "usr/lib/x86_64-linux-gnu/libperl*",
                "usr/bin/perl*", "usr/lib/x86_64-linux-gnu/gconv", "var/cache", "var/lib/dpkg")
 _RECIPES = {
-    "mysql": _Recipe(_mysql_root, "9.7", "mysql-entrypoint.sh", "mysqld", 3306, None, "/var/lib/mysql", _NEVER_USED + (
-        "usr/bin/mysql[a-z]*", "usr/bin/myisam*", "usr/bin/ibd2sdi", "usr/bin/innochecksum", "usr/bin/perror",
+    "mysql": _Recipe(_mysql_root, ("9.7",), "mysql-entrypoint.sh", "mysqld", 3306, None, "/var/lib/mysql", (
+        *_NEVER_USED, "usr/bin/mysql[a-z]*", "usr/bin/myisam*", "usr/bin/ibd2sdi", "usr/bin/innochecksum", "usr/bin/perror",
         "usr/bin/mysql_*", "usr/sbin/mysqld-debug", ".dbintegrity-provisioned.json")),
-    "postgres": _Recipe(_postgres_root, "15", "postgres-entrypoint.sh", "postgres", 5432, "postgres", "/var/lib/postgresql/data",
-                        _NEVER_USED + ("usr/lib/x86_64-linux-gnu/libLLVM*", "usr/lib/x86_64-linux-gnu/libz3*",
+    "postgres": _Recipe(_postgres_root, ("15", "18"), "postgres-entrypoint.sh", "postgres", 5432, "postgres",
+                        "/var/lib/postgresql/data",
+                        (*_NEVER_USED, "usr/lib/x86_64-linux-gnu/libLLVM*", "usr/lib/x86_64-linux-gnu/libz3*",
                                        "usr/lib/postgresql/*/lib/llvmjit*", "usr/lib/postgresql/*/lib/bitcode")),
 }
 _KEEP = ("usr/bin/mysqladmin", "usr/bin/mysqldump", "usr/bin/mysql_tzinfo_to_sql")

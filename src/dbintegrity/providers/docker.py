@@ -116,6 +116,8 @@ def find_image(cfg: Config, engine: str) -> tuple[str | None, str]:
     state, why = image_answer(configured)
     if state is not None:
         return configured, f"image {configured} ({state})"
+    from dbintegrity.images import buildable
+
     eng = get_engine(engine)
     name, version = eng.spec.name, eng.line.version if eng.line is not None else None
     flag = OPTION_BY_NAME[f"{name}_image"].flag
@@ -124,10 +126,12 @@ def find_image(cfg: Config, engine: str) -> tuple[str | None, str]:
         if built is not None:
             return built, f"image {built} (built locally; {configured} is neither present nor pullable)"
         fix = f"`dbintegrity images build --engines {engine}` (it is then found by itself) or `docker pull {configured}`"
+        if not buildable(name, version):
+            fix = f"`docker pull {configured}` where a registry is reachable, or use --provider local"
     else:
         fix = (f"`docker pull {configured}`, or `dbintegrity images build --engines {engine}` and "
                f"{flag} dbintegrity/{name}:<version>")
-    return None, f"{why}: run {fix}"
+    return None, f"{why}: run {fix}" if fix.startswith("`") else f"{why}: {fix}"
 
 
 def probe(cfg: Config, engine: str) -> tuple[bool, str]:
