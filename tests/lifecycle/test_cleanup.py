@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from dbintegrity.config import Config, resolve
+from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.packs import select
@@ -170,17 +170,14 @@ def pack_name(cfg: Config) -> str:
 
 
 def binaries(cfg: Config, base: Path) -> list[str]:
-    """The outer run's server binaries, passed on only where the inner run's defaults would differ.
+    """The outer run's explicitly chosen server binaries (``--<engine>-bin``), passed on to the inner run.
 
-    (An explicit ``--mysql-bin`` also moves the template cache into the inner project, which would make
-    every inner run initialise its data dirs afresh.)
+    Only explicit ones: the defaults already resolve to the same places, and an explicit ``--mysql-bin``
+    also moves the template cache into the inner project, making every inner run initialise afresh.
     """
-    default = resolve([lambda _opt: None], base=base)
     out = []
-    if cfg.mysql_bin.resolve() != default.mysql_bin.resolve():
-        out += ["--mysql-bin", str(cfg.mysql_bin)]
-    if cfg.postgres_bin and cfg.postgres_bin != default.postgres_bin:
-        out += ["--postgres-bin", str(cfg.postgres_bin)]
+    for name, path in sorted(cfg.bins.items()):
+        out += [OPTION_BY_NAME[f"{name}_bin"].flag, str(path)]
     return out
 
 
