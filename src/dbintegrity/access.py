@@ -391,7 +391,8 @@ def _no_draw(strategy: Any) -> Any:
 def insert_sql(engine: Engine, table: str, row: Mapping[str, Any]) -> tuple[str, list[Any]]:
     q = engine.quote
     cols = list(row)
-    sql = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    sql = (f"INSERT INTO {engine.quote_table(table)} ({', '.join(q(c) for c in cols)}) "
+           f"VALUES ({', '.join(['%s'] * len(cols))})")
     return sql, [json.dumps(row[c]) if isinstance(row[c], dict | list) else row[c] for c in cols]
 
 
@@ -413,7 +414,7 @@ def stored_row(engine: Engine, conn: Any, spec: Table, key: Mapping[str, Any]) -
     where = " AND ".join(f"{q(c)} = %s" for c in key)
     cur = conn.cursor()
     try:
-        cur.execute(f"SELECT * FROM {q(spec.name)} WHERE {where}", tuple(key.values()))
+        cur.execute(f"SELECT * FROM {engine.quote_table(spec.name)} WHERE {where}", tuple(key.values()))
         row = cur.fetchone()
         names = [d[0] for d in cur.description]
     finally:

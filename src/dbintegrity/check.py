@@ -10,6 +10,7 @@ engine, its contract is derived by introspection into a temporary pack, and the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -23,12 +24,13 @@ from typing import Any
 
 import pytest
 
-from dbintegrity import contract
+from dbintegrity import contract, namespaces
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
-from dbintegrity.errors import ConfigError, PackError
+from dbintegrity.errors import ConfigError, ContractError, PackError
+from dbintegrity.model import Schema
 from dbintegrity.packs import CONTRACT_FILE, select
-from dbintegrity.pytest_plugin import SAMPLE_ENV
+from dbintegrity.pytest_plugin import LEFT_OUT_MARKER, SAMPLE_ENV
 from dbintegrity.runtime import Runtime
 from dbintegrity.sqlinput import Inputs, parse_defines
 
@@ -48,6 +50,10 @@ class _Summary:
         self.kinds: dict[str, Counter[str]] = {}
         self.skip_reasons: Counter[tuple[str, str]] = Counter()
         self.failures: list[str] = []
+        self.left_out: Counter[str] = Counter()
+        """Per probe kind: contract items --sample left out (they are in the schema, not probed)."""
+        self.placeholders: Counter[str] = Counter()
+        """Per probe kind: skipped tests that stand for no item (the sampled-out line, "declares no ...")."""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and report.outcome == "passed":
@@ -58,6 +64,10 @@ class _Summary:
         self.counts.setdefault(key, Counter())[outcome] += 1
         kind = report.nodeid.split("::")[-1].split("[")[0].removeprefix("test_")
         self.kinds.setdefault(kind, Counter())[outcome] += 1
+        left_out = getattr(report, "dbi_left_out", None)
+        if left_out is not None:
+            self.placeholders[kind] += 1
+            self.left_out[kind] += left_out
         if outcome == "skipped" and isinstance(report.longrepr, tuple):
             self.skip_reasons[(kind, str(report.longrepr[2]).removeprefix("Skipped: "))] += 1
         if outcome in ("failed", "error"):
@@ -67,7 +77,19 @@ class _Summary:
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
         report = yield
         report.dbi_params = dict(getattr(getattr(item, "callspec", None), "params", {}))
+        marker = item.get_closest_marker(LEFT_OUT_MARKER)
+        report.dbi_left_out = int(marker.args[0]) if marker is not None else None
         return report
+
+    def coverage(self, kind: str) -> str:
+        """``40 of 82 (2 cannot be probed, 40 left out by --sample)``: items probed of items in the schema."""
+        counts = self.kinds[kind]
+        probed = counts["passed"] + counts["failed"] + counts["error"]
+        unprobed = counts["skipped"] - self.placeholders[kind]
+        why = [f"{unprobed} cannot be probed" if unprobed else "",
+               f"{self.left_out[kind]} left out by --sample" if self.left_out[kind] else ""]
+        text = f"{probed} of {probed + unprobed + self.left_out[kind]}"
+        return text + (f" ({', '.join(w for w in why if w)})" if any(why) else "")
 
 
 def gate_args(cfg: Config, packs: list[str]) -> list[str]:
@@ -84,12 +106,16 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
 
 
 def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
-              sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None) -> int:
+              sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None,
+              schemas: list[str] | None = None) -> int:
     if sample is not None and sample < 0:
         raise ConfigError(f"--sample {sample}: expected 0 (every item) or a positive number of items per probe kind")
     if defines and not sql:
         raise ConfigError("--define fills placeholders of --sql files: give --sql PATH too")
-    with _sampling(sample):
+    bad = [s for s in schemas or [] if not s.strip() or "," in s]
+    if bad:
+        raise ConfigError(f"--schema {bad[0]!r}: expected one schema name per --schema (repeat the option for more)")
+    with _sampling(sample), _environment(namespaces.SCHEMAS_ENV, ",".join(schemas) if schemas else None):
         if sql:
             paths = sql if isinstance(sql, list) else [sql]
             return _zero_config(cfg, paths, parse_defines(defines or []), junitxml=junitxml, extra=extra,
@@ -98,23 +124,42 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
         return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=extra, verbose=verbose)
 
 
-@contextmanager
-def _sampling(sample: int | None) -> Iterator[None]:
+def _sampling(sample: int | None) -> contextlib.AbstractContextManager[None]:
     """``--sample N`` reaches the gate's collection through the environment, and only for this run."""
-    before = os.environ.get(SAMPLE_ENV)
-    if sample is not None:
-        os.environ[SAMPLE_ENV] = str(sample)
+    return _environment(SAMPLE_ENV, None if sample is None else str(sample))
+
+
+@contextmanager
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    """Set ``name`` for this run only (the gate's pytest reads it), restoring what was there before."""
+    before = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop(SAMPLE_ENV, None)
+            os.environ.pop(name, None)
         else:
-            os.environ[SAMPLE_ENV] = before
+            os.environ[name] = before
+
+
+def _require_items(cfg: Config, packs: list[str]) -> None:
+    """A pack whose contract declares no table has nothing to check: exit 2 instead of an ok over nothing."""
+    for pack in packs:
+        path = cfg.packs_dir / pack / CONTRACT_FILE
+        try:
+            declared = contract.load(path)
+        except ContractError:
+            continue  # the gate fails on it with the contract's own line
+        if not declared.tables:
+            raise PackError(f"pack {pack}: {path} declares no tables, so there is nothing to check and no verdict; "
+                            f"write it with `dbintegrity snapshot {pack} --engine {cfg.engines[0]}` and review it")
 
 
 def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: list[str], verbose: bool,
               by_kind: bool = False) -> int:
+    _require_items(cfg, packs)
     args = gate_args(cfg, packs)
     args += ["-v"] if verbose else ["-q", "--no-header", "-p", "no:warnings"]
     if junitxml:
@@ -126,6 +171,9 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     _print_summary(summary, by_kind=by_kind)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("dbintegrity check: no integrity tests were collected: nothing was checked")
+        return 1
+    if code == pytest.ExitCode.OK and not any(c["passed"] for c in summary.counts.values()):
+        print("dbintegrity check: every test was skipped (reasons above): nothing was checked, so no verdict")
         return 1
     return 0 if code == pytest.ExitCode.OK else 1
 
@@ -149,9 +197,19 @@ def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junit
         inputs.write(pack_dir)
         local = replace(cfg, packs_dir=work, packs=(ZERO_CONFIG_PACK,))
         runtime = Runtime(local, log=lambda m: print(m, file=sys.stderr))
+        eng = get_engine(engine)
+        if namespaces.selected() and not eng.capabilities.schemas_in_database:
+            raise ConfigError(f"--schema: {engine} has no schemas inside a database; the databases the files create "
+                              "are all tested in the run's own database (drop --schema)")
         try:
             derived = runtime.live_schema(engine, ZERO_CONFIG_PACK)
             seconds = runtime.timings.get(f"{engine}_{ZERO_CONFIG_PACK}_apply_s", 0.0)
+            if not derived.tables:
+                raise PackError(_nothing_found(runtime, engine, sql, derived))
+            own = eng.script_databases(runtime.pack(ZERO_CONFIG_PACK).statements(eng.dialect_dir))
+            if own:
+                print(f"the files create database{'s' if len(own) > 1 else ''} {', '.join(own)}: tested in the run's "
+                      f"own database {runtime.template(engine, ZERO_CONFIG_PACK)} instead", file=sys.stderr)
         finally:
             runtime.close()
         files = len({s.path for s in statements})
@@ -169,6 +227,32 @@ def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junit
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _nothing_found(runtime: Runtime, engine: str, sql: list[Path], derived: Schema) -> str:
+    """The one line a zero-config run ends with when the files gave it no table: where it looked, what is there."""
+    eng = get_engine(engine)
+    database = runtime.template(engine, ZERO_CONFIG_PACK)
+    with eng.connection(runtime.server(engine), database) as conn:
+        created = {s: n for s, n in eng.namespaces(conn, database).items() if n}
+    chosen = namespaces.selected()
+    where = (f"schema{'s' if len(chosen) > 1 else ''} {', '.join(chosen)} of database {database}" if chosen
+             else f"database {database}")
+    views = f" ({len(derived.views)} views, which need tables to probe)" if derived.views else ""
+    head = f"--sql {' '.join(map(str, sql))}: no tables in {where} on {engine}{views}"
+    elsewhere = {s: n for s, n in created.items() if s not in chosen}
+    if chosen and elsewhere:
+        hint = " ".join(f"--schema {s}" for s in sorted(elsewhere))
+        return f"{head}; the files created {namespaces.describe(elsewhere)}: pass {hint}"
+    applied = len(runtime.pack(ZERO_CONFIG_PACK).statements(eng.dialect_dir))
+    return f"{head}; the files created no table anywhere ({applied} statements applied): nothing to check"
+
+
+def verdict(counts: Counter[str]) -> str:
+    """FAIL on any failure; ok only over something probed; ``none`` when every item was skipped."""
+    if counts["failed"] + counts["error"]:
+        return "FAIL"
+    return "ok" if counts["passed"] else "none"
+
+
 def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
     if not summary.counts:
         return
@@ -176,11 +260,15 @@ def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
         (f"{e} / {p}", c) for (e, p), c in sorted(summary.counts.items())]
     title = "probe kind" if by_kind else "engine / pack"
     width = max(len(title), *(len(name) for name, _ in rows)) + 2
+    cover = {name: summary.coverage(name) for name, _ in rows} if by_kind else {}
     print()
-    print(title.ljust(width) + "".join(o.rjust(9) for o in OUTCOMES) + "   verdict")
+    print(title.ljust(width) + "".join(o.rjust(9) for o in OUTCOMES) + "   verdict"
+          + ("   " + "probed of items" if by_kind else ""))
     for name, counts in rows:
-        bad = counts["failed"] + counts["error"]
-        print(name.ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES) + ("   FAIL" if bad else "   ok"))
+        line = name.ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES) + "   " + verdict(counts)
+        if by_kind:
+            line = line.ljust(width + 9 * len(OUTCOMES) + 10) + "   " + cover[name]
+        print(line.rstrip())
     if summary.skip_reasons:
         print("\nskipped, and why:")
         for (kind, reason), n in sorted(summary.skip_reasons.items()):

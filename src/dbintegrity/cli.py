@@ -86,7 +86,8 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
     from dbintegrity.check import run_check
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
-                     verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [])
+                     verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [],
+                     schemas=args.schema)
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
@@ -194,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", type=int, metavar="N", help="run at most N contract items per probe kind, the "
                    "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "
                    "more than 100 tables); env DBINTEGRITY_SAMPLE")
+    p.add_argument("--schema", action="append", metavar="NAME", help="PostgreSQL: introspect and probe only this "
+                   "schema (repeatable; default: every schema the files create); env DBINTEGRITY_SCHEMAS")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_check)

@@ -71,6 +71,9 @@ class Index:
     name: str | None = field(default=None, compare=False)
     constraint: bool = field(default=False, compare=False)
     """True when the engine holds it as a UNIQUE constraint rather than a bare index (PostgreSQL)."""
+    nulls_distinct: bool = True
+    """Rows with NULL in a key column never collide (SQL's rule, and both engines' default); False for
+    PostgreSQL's ``UNIQUE NULLS NOT DISTINCT``, under which NULL repeats like any value."""
 
     @property
     def key(self) -> str:
@@ -117,6 +120,10 @@ class Table:
     def uniques(self) -> list[tuple[str, ...]]:
         """Column sets that must be unique (UNIQUE constraints and unique indexes alike)."""
         return sorted({ix.columns for ix in self.indexes if ix.unique})
+
+    def nulls_distinct(self, columns: tuple[str, ...]) -> bool:
+        """Whether NULLs in ``columns`` are distinct for the UNIQUE key over them (see :attr:`Index.nulls_distinct`)."""
+        return all(ix.nulls_distinct for ix in self.indexes if ix.unique and ix.columns == columns)
 
     def fk_for(self, columns: tuple[str, ...]) -> ForeignKey | None:
         return next((fk for fk in self.foreign_keys if fk.columns == columns), None)
@@ -166,6 +173,9 @@ class Schema:
             uniques = t.uniques
             if uniques:
                 body["unique"] = [list(u) for u in uniques]
+            same_nulls = [list(u) for u in uniques if not t.nulls_distinct(u)]
+            if same_nulls:
+                body["unique_nulls_not_distinct"] = same_nulls
             plain = sorted({ix.columns for ix in t.indexes if not ix.unique})
             if plain:
                 body["indexes"] = [list(ix) for ix in plain]
@@ -201,7 +211,7 @@ class Schema:
             t.primary_key = tuple(body.get("primary_key") or ())
             for fk in body.get("foreign_keys") or []:
                 _need(fk, ("columns", "references"), f"{where}: tables.{tname}.foreign_keys")
-                m = re.fullmatch(r"\s*(\w+)\s*\(([^)]*)\)\s*", str(fk.get("references", "")))
+                m = re.fullmatch(r"\s*([^\s()]+)\s*\(([^)]*)\)\s*", str(fk.get("references", "")))
                 if not m:
                     raise ValueError(f"{where}: tables.{tname}.foreign_keys: references must look like "
                                      f"'table(col)', got {fk.get('references')!r}")
@@ -209,7 +219,9 @@ class Schema:
                     columns=tuple(fk["columns"]), ref_table=m.group(1),
                     ref_columns=tuple(s.strip() for s in m.group(2).split(",")),
                     on_delete=_action(fk.get("on_delete")), on_update=_action(fk.get("on_update"))))
-            t.indexes = [Index(tuple(u), unique=True) for u in body.get("unique") or []]
+            same_nulls = {tuple(u) for u in body.get("unique_nulls_not_distinct") or []}
+            t.indexes = [Index(tuple(u), unique=True, nulls_distinct=tuple(u) not in same_nulls)
+                         for u in body.get("unique") or []]
             t.indexes += [Index(tuple(ix)) for ix in body.get("indexes") or []]
             t.checks = [Check(str(e)) for e in body.get("checks") or []]
             for tr in body.get("triggers") or []:

@@ -97,9 +97,9 @@ class ProbeSession:
         q = self.engine.quote
         cols = list(row)
         if not cols:
-            return self.run(f"INSERT INTO {q(table)} DEFAULT VALUES" if self._savepoints
-                            else f"INSERT INTO {q(table)} () VALUES ()")
-        sql = (f"INSERT INTO {q(table)} ({', '.join(q(c) for c in cols)}) "
+            return self.run(f"INSERT INTO {self.engine.quote_table(table)} DEFAULT VALUES" if self._savepoints
+                            else f"INSERT INTO {self.engine.quote_table(table)} () VALUES ()")
+        sql = (f"INSERT INTO {self.engine.quote_table(table)} ({', '.join(q(c) for c in cols)}) "
                f"VALUES ({', '.join(['%s'] * len(cols))})")
         return self.run(sql, [_param(row[c]) for c in cols])
 
@@ -115,16 +115,17 @@ class ProbeSession:
         q = self.engine.quote
         sets = ", ".join(f"{q(c)} = %s" for c in values)
         where, params = self._where(key)
-        return self.run(f"UPDATE {q(table)} SET {sets} WHERE {where}", [*map(_param, values.values()), *params])
+        return self.run(f"UPDATE {self.engine.quote_table(table)} SET {sets} WHERE {where}",
+                        [*map(_param, values.values()), *params])
 
     def delete(self, table: str, key: Mapping[str, Any]) -> Outcome:
         where, params = self._where(key)
-        return self.run(f"DELETE FROM {self.engine.quote(table)} WHERE {where}", params)
+        return self.run(f"DELETE FROM {self.engine.quote_table(table)} WHERE {where}", params)
 
     def fetch(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         """The row with this key as normalised Python values, or None if it is gone."""
         where, params = self._where(key)
-        sql = f"SELECT * FROM {self.engine.quote(table)} WHERE {where}"
+        sql = f"SELECT * FROM {self.engine.quote_table(table)} WHERE {where}"
         self.log.append(f"{self.render(sql, params)};  -- look")
         with self._cursor() as cur:
             cur.execute(sql, tuple(params))

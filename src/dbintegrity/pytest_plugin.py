@@ -47,6 +47,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
     config.addinivalue_line("markers", "dbi_contract(kind): parametrise over the contract items of one kind "
                             "(table, column, primary_key, unique, index, foreign_key, check, undeclared, privilege)")
+    config.addinivalue_line("markers", f"{LEFT_OUT_MARKER}(n): a skipped placeholder that stands for n contract "
+                            "items not run (--sample), or for none (the contract declares no item of the kind)")
 
     def flag(opt: Option) -> str | None:
         value = config.getoption(f"dbintegrity_{opt.name}", default=None)
@@ -141,6 +143,9 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
             its: list[Any] = contract.items(_load_contract(cfg.packs_dir / pack / CONTRACT_FILE), kind)
         except ContractError as exc:
             its = [exc]
+        if kind == "table" and not its:  # a gate over nothing must not pass
+            its = [ContractError(f"{cfg.packs_dir / pack / CONTRACT_FILE}: declares no tables, so there is "
+                                 "nothing to check; write it with `dbintegrity snapshot` and review it")]
         left_out = 0
         if sample and len(its) > sample:
             its, left_out = sampled(its, sample), len(its) - sample
@@ -152,13 +157,16 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
                 reason = (f"sampled: {left_out} more {kind.replace('_', ' ')} items of {pack} not run "
                           f"({SAMPLE_ENV}={sample} keeps {sample} of {sample + left_out}; 0 runs every item)")
                 params.append(pytest.param(engine, pack, None, id=f"{engine}-{prefix}sampled-out",
-                                           marks=pytest.mark.skip(reason=reason)))
+                                           marks=[pytest.mark.skip(reason=reason),
+                                                  getattr(pytest.mark, LEFT_OUT_MARKER)(left_out)]))
     if not params:  # say why nothing ran, instead of pytest's "got empty parameter set"
         reason = f"the contracts of {', '.join(packs) or 'no pack'} declare no {kind.replace('_', ' ')}"
-        params.append(pytest.param(None, None, None, id=f"no-{kind}", marks=pytest.mark.skip(reason=reason)))
+        params.append(pytest.param(None, None, None, id=f"no-{kind}", marks=[pytest.mark.skip(reason=reason),
+                                                                            getattr(pytest.mark, LEFT_OUT_MARKER)(0)]))
     return params
 
 
+LEFT_OUT_MARKER = "dbi_left_out"
 SAMPLE_ENV = "DBINTEGRITY_SAMPLE"
 """At most this many contract items per probe kind and pack (``dbintegrity check --sample N``); 0 or
 unset: every item.  Big schemas (hundreds of tables) otherwise mean tens of thousands of probes."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dbintegrity import contract, procs, providers
+from dbintegrity import contract, namespaces, procs, providers
 from dbintegrity.config import Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Engine, Server, StatementFailed
@@ -198,7 +198,7 @@ class Runtime:
     def introspect(self, engine: str, database: str) -> Schema:
         eng = self.engine(engine)
         with eng.connection(self.server(engine), database) as conn:
-            schema: Schema = eng.introspect(conn, database)
+            schema: Schema = eng.introspect(conn, database, namespaces.selected())
             return schema
 
     def live_schema(self, engine: str, pack: str) -> Schema:

@@ -21,7 +21,7 @@ import json
 import random
 import string
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -101,6 +101,13 @@ def checks_of(table: Table) -> list[Expr]:
     return out
 
 
+def column_by_lower(table: Table, names: Iterable[str]) -> list[Column]:
+    """The table's columns for the evaluator's lower-cased ``names`` (a quoted ``"Status"`` is ``status``
+    there), in the order given; names that are not columns are passed over."""
+    by_lower = {c.lower(): col for c, col in table.columns.items()}
+    return [by_lower[n.lower()] for n in names if n.lower() in by_lower]
+
+
 def generated_columns(table: Table) -> set[str]:
     return {c.name for c in table.columns.values() if c.generated is not None}
 
@@ -149,7 +156,11 @@ class PlanBuilder:
         row: dict[str, Any] = {}
         skip = auto_columns(table) | set(omit)
         for fk in table.foreign_keys:
-            if any(c in overrides or c in skip for c in fk.columns):
+            if any(c in overrides for c in fk.columns):
+                continue
+            if any(c in skip for c in fk.columns):
+                if all(c in omit for c in fk.columns):  # left to a DEFAULT that is a key of the parent
+                    self._default_parent(table, fk, depth, (*trail, table_name))
                 continue
             self._parent_for(table, fk, row, fresh_parents, depth, (*trail, table_name))
         uniques = unique_carriers(table)
@@ -297,6 +308,20 @@ class PlanBuilder:
                 row[col.name] = None  # no value we can make: NULL is a valid one
             # else: left out, the engine's default fills it
 
+    def _default_parent(self, table: Table, fk: ForeignKey, depth: int, trail: tuple[str, ...]) -> None:
+        """The parent a row's left-out foreign key will point at: ``region_id INT DEFAULT 1 REFERENCES region``
+        needs region 1.  Nothing to add when the default is NULL or an expression we cannot evaluate."""
+        try:
+            values = {rc: default_value(table.columns[c]) for c, rc in zip(fk.columns, fk.ref_columns, strict=True)}
+        except (Unsupported, KeyError):
+            return
+        if any(v is None for v in values.values()) or fk.ref_table == table.name:
+            return
+        if any(ins.table == fk.ref_table and all(ins.row.get(k) == v for k, v in values.items())
+               for ins in self.plan.inserts):
+            return  # this plan already holds that parent
+        self.row(fk.ref_table, values, depth=depth + 1, trail=trail)
+
     def _cycle_parent(self, table: Table, fk: ForeignKey, row: dict[str, Any], depth: int,
                       trail: tuple[str, ...]) -> bool:
         """Give a nullable foreign key in a cycle a parent whose own cycle keys are NULL, if one can be made."""
@@ -355,6 +380,8 @@ def default_value(col: Column) -> Any:
             return Decimal(text)
         if fam == "date":
             return dt.date.fromisoformat(text)
+        if fam in ("timestamp", "datetime", "time"):
+            return temporal_literal(text, fam)
         if fam in ("varchar", "char", "text", "enum", "set"):
             return text
     elif d in ("true", "false"):
@@ -366,6 +393,17 @@ def default_value(col: Column) -> Any:
     if fam == "json" and d.startswith("'"):
         return json.loads(d[1:-1].replace("''", "'"))
     raise Unsupported(f"default {d} of {col.name} is an expression we do not evaluate")
+
+
+def temporal_literal(text: str, family: str) -> Any:
+    """A timestamp or time literal as the probes read it back: UTC and naive (``'2024-01-01 10:00:00+00'``)."""
+    try:
+        if family == "time":
+            return dt.time.fromisoformat(text)
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Unsupported(f"default '{text}' is a {family} literal we do not read") from None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 def as_stored(table: Table, row: Mapping[str, Any], clock: dt.datetime | None = None) -> dict[str, Any]:
@@ -706,7 +744,8 @@ def violating_plan(draw: Draw, schema: Schema, table: str, violation: Violation)
             return plan
         col = draw(st.sampled_from(sorted(bounds)))
         value = draw(st.sampled_from(bounds[col]))
-        plan = draw(valid_plan(schema, table, {col: value}, keep_broken=frozenset({expr.text})))
+        name = next((c.name for c in column_by_lower(t, [col])), col)
+        plan = draw(valid_plan(schema, table, {name: value}, keep_broken=frozenset({expr.text})))
         assume(not expr.check_passes(plan.target.row) and all(c.check_passes(plan.target.row) for c in others))
         return _as_plan(plan)
     raise ValueError(f"unknown violation kind {violation.kind}")

@@ -24,7 +24,7 @@ from dbintegrity.mutate import server_url
 pytestmark = pytest.mark.integrity
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "zero_config"
-ROW = re.compile(r"^(\w+) +" + r" +".join([r"(\d+)"] * len(OUTCOMES)) + r" +(ok|FAIL)$")
+ROW = re.compile(r"^(\w+) +" + r" +".join([r"(\d+)"] * len(OUTCOMES)) + r" +(ok|FAIL|none) +(\d+) of (\d+)(?: \((.+)\))?$")
 SKIP = re.compile(r"^ +(\d+) x (\w+): (.+)$")
 
 # Per fixture: the probe kinds that must have run (passed > 0), and skip reasons that must be given,
@@ -52,6 +52,24 @@ CASES = [
          "default (CURRENT_USER) of changed_by is an expression we do not evaluate"],
         id="film_rental_pg-postgres"),
     pytest.param(
+        "namespaces/mysql", "mysql", [],
+        {"fk_on_delete", "fk_rejects_orphan", "not_null", "unique", "default", "table"}, [],
+        id="own-database-mysql"),
+    pytest.param(
+        "namespaces/postgres", "postgres", [],
+        {"check_verdict", "fk_on_delete", "fk_rejects_orphan", "not_null", "unique", "default", "table",
+         "view_answers"}, [],
+        id="schemas-postgres"),
+    pytest.param(
+        "shapes/mysql", "mysql", [],
+        {"default", "fk_on_delete", "fk_rejects_orphan", "not_null", "unique"}, [],
+        id="shapes-mysql"),
+    pytest.param(
+        "shapes/postgres", "postgres", [],
+        {"check_verdict", "default", "fk_on_delete", "fk_rejects_orphan", "not_null", "unique"},
+        ["billing_event.occurred_at = NULL is also refused by CHECK (occurred_at IS NOT NULL AND"],
+        id="shapes-postgres"),
+    pytest.param(
         "wide/mysql", "mysql", ["--sample", "3"],
         {"check_verdict", "default", "fk_on_delete", "not_null", "unique"},
         ["sampled: 4091 more column items of schema not run"],
@@ -68,13 +86,18 @@ def _summary(out: str) -> tuple[dict[str, dict[str, int]], list[tuple[str, str]]
     """The per-kind table and the (kind, reason) skip lines that ``dbintegrity check`` printed."""
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("probe kind"))
-    assert lines[header].split()[2:] == [*OUTCOMES, "verdict"], lines[header]
+    assert lines[header].split()[2:] == [*OUTCOMES, "verdict", "probed", "of", "items"], lines[header]
     table: dict[str, dict[str, int]] = {}
     for line in lines[header + 1:]:
         m = ROW.match(line)
         if not m:
             break
-        table[m.group(1)] = dict(zip(OUTCOMES, map(int, m.groups()[1:-1]), strict=True))
+        counts = dict(zip(OUTCOMES, map(int, m.groups()[1:1 + len(OUTCOMES)]), strict=True))
+        probed, items = int(m.group(len(OUTCOMES) + 3)), int(m.group(len(OUTCOMES) + 4))
+        assert probed == counts["passed"] + counts["failed"] + counts["error"], line
+        assert m.group(len(OUTCOMES) + 2) == ("FAIL" if counts["failed"] + counts["error"] else
+                                              "ok" if counts["passed"] else "none"), line
+        table[m.group(1)] = dict(counts, probed=probed, items=items, why=m.group(len(OUTCOMES) + 5) or "")
     skips = [(m.group(2), m.group(3)) for line in lines if (m := SKIP.match(line))]
     return table, skips
 
@@ -119,3 +142,125 @@ def test_wide_fixture_is_what_its_generator_writes():
     done = subprocess.run([sys.executable, str(FIXTURES / "make_wide.py"), "--check"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def _check(engine, dbi_runtime, capsys, *argv):
+    code = cli.main(["check", "--engine", engine, "--provider", "url",
+                     f"--{engine}-url", server_url(dbi_runtime.server(engine)), *argv])  # --pytest-args last
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("engine", ["mysql", "postgres"])
+def test_sampled_coverage_is_shown_as_items_probed_of_items(engine, dbi_runtime, dbi_config, capsys, monkeypatch):
+    """``--sample`` shows in every row: ``fk_on_delete 3 of 250 (247 left out by --sample)``, nobody mistakes it
+    for the whole schema."""
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    code, out, err = _check(engine, dbi_runtime, capsys, "--sql", str(FIXTURES / "wide" / engine), "--sample", "3",
+                            "--pytest-args", "-k", "fk_on_delete or not_null")
+    assert code == 0, out[-3000:] + err[-2000:]
+    table, _skips = _summary(out)
+    for kind in ("fk_on_delete", "not_null"):
+        row = table[kind]
+        assert row["probed"] == 3 and row["items"] > 100, row
+        assert f"{row['items'] - 3} left out by --sample" in row["why"], row
+
+
+@pytest.mark.parametrize("engine", ["mysql", "postgres"])
+def test_no_table_is_no_pass(engine, dbi_runtime, dbi_config, capsys, monkeypatch):
+    """Files that create no table end the run with exit 2 and one line saying where it looked: never ``ok``."""
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    code, out, err = _check(engine, dbi_runtime, capsys, "--sql", str(FIXTURES / "nothing" / engine))
+    assert code == 2, out[-3000:] + err[-2000:]
+    line = err.strip().splitlines()[-1]
+    assert re.fullmatch(rf"dbintegrity check: error: --sql \S+nothing/{engine}: no tables in database dbi_\w+ on "
+                        rf"{engine} \(1 views, which need tables to probe\); the files created no table anywhere "
+                        r"\(1 statements applied\): nothing to check", line), line
+    assert "probe kind" not in out and " ok" not in out
+
+
+def test_a_schema_without_tables_names_the_schemas_that_have_them(dbi_runtime, dbi_config, capsys):
+    """``--schema`` pointed where the files put nothing: the line names the schemas that hold tables."""
+    if "postgres" not in dbi_config.engines:
+        pytest.skip("this run does not include postgres")
+    code, out, err = _check("postgres", dbi_runtime, capsys, "--sql", str(FIXTURES / "namespaces" / "postgres"),
+                            "--schema", "nowhere")
+    assert code == 2, out[-3000:] + err[-2000:]
+    line = err.strip().splitlines()[-1]
+    assert re.fullmatch(r"dbintegrity check: error: --sql \S+: no tables in schema nowhere of database dbi_\w+ on "
+                        r"postgres; the files created schema \"ChironaSchema\" \(1 table\), schema \"billing\" "
+                        r"\(1 table\), schema \"public\" \(1 table\): pass --schema ChironaSchema --schema billing "
+                        r"--schema public", line), line
+
+
+def test_schema_narrows_the_run(dbi_runtime, dbi_config, capsys, monkeypatch):
+    """``--schema ChironaSchema``: its quoted mixed-case table is the only table probed, named as such."""
+    if "postgres" not in dbi_config.engines:
+        pytest.skip("this run does not include postgres")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    code, out, err = _check("postgres", dbi_runtime, capsys, "--sql", str(FIXTURES / "namespaces" / "postgres"),
+                            "--schema", "ChironaSchema", "-v")
+    assert code == 0, out[-3000:] + err[-2000:]
+    assert "derived a contract for 1 tables and 0 views" in err
+    assert "test_table[postgres-ChironaSchema.Patient] PASSED" in out
+    table, _skips = _summary(out)
+    assert table["table"]["probed"] == 1 and table["unique"]["passed"] >= 1, table
+    # the foreign key into public leaves the run with its parent table: that probe says why it cannot be built
+    assert table["fk_on_delete"]["probed"] == 0
+
+
+def test_mysql_refuses_schema(dbi_runtime, dbi_config, capsys):
+    if "mysql" not in dbi_config.engines:
+        pytest.skip("this run does not include mysql")
+    code, _out, err = _check("mysql", dbi_runtime, capsys, "--sql", str(FIXTURES / "namespaces" / "mysql"),
+                             "--schema", "clinic")
+    assert code == 2
+    assert err.strip().endswith("--schema: mysql has no schemas inside a database; the databases the files create "
+                                "are all tested in the run's own database (drop --schema)"), err
+
+
+def test_own_database_is_mapped_onto_the_runs(dbi_runtime, dbi_config, capsys, monkeypatch):
+    """``DROP/CREATE DATABASE clinic; USE clinic;`` leave no database ``clinic`` on the server."""
+    if "mysql" not in dbi_config.engines:
+        pytest.skip("this run does not include mysql")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    engine = dbi_runtime.engine("mysql")
+    server = dbi_runtime.server("mysql")
+    code, out, err = _check("mysql", dbi_runtime, capsys, "--sql", str(FIXTURES / "namespaces" / "mysql"),
+                            "--pytest-args", "-k", "test_table")
+    assert code == 0, out[-3000:] + err[-2000:]
+    assert "the files create database clinic: tested in the run's own database dbi_" in err
+    assert "derived a contract for 2 tables" in err
+    assert engine.list_databases(server, "clinic") == []
+
+
+def _introspected(dbi_runtime, engine: str, folder: Path):
+    """The schema of ``folder``'s files as ``engine`` holds it, loaded into a database of this run."""
+    from dbintegrity.sqlsplit import split_file
+
+    eng = dbi_runtime.engine(engine)
+    database = dbi_runtime.create_database(engine, "shapes")
+    with eng.connection(dbi_runtime.server(engine), database) as conn:
+        eng.execute_script(conn, [st for f in sorted(folder.glob("*.sql")) for st in split_file(f, dialect=engine)])
+        schema = eng.introspect(conn, database)
+    dbi_runtime.drop(engine, database)
+    return schema
+
+
+def test_partitions_rules_are_the_parents(dbi_runtime, dbi_config):
+    """Foreign keys and CHECKs declared on the partitions are rules of the partitioned table the probes write to."""
+    if "postgres" not in dbi_config.engines:
+        pytest.skip("this run does not include postgres")
+    schema = _introspected(dbi_runtime, "postgres", FIXTURES / "shapes" / "postgres")
+    assert "billing_event_2024_01" not in schema.tables
+    event = schema.tables["billing_event"]
+    assert [(fk.columns, fk.ref_table) for fk in event.foreign_keys] == [(("account_id",), "account")]
+    assert "amount >= 0" in [c.expression for c in event.checks]
+    lab = schema.tables["lab_result"]
+    assert "(NOT (site IS NOT NULL AND (site IN ('STH', 'EST'))) OR ((((value >= (0)::numeric) AND " \
+           "(value <= (100)::numeric)))))" in [c.raw for c in lab.checks], [c.raw for c in lab.checks]
+    tag = schema.tables["tag"]
+    assert not tag.nulls_distinct(("label",)) and schema.tables["folder"].nulls_distinct(("name", "parent_id"))

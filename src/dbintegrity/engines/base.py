@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import quote
 
+from dbintegrity import namespaces
 from dbintegrity.errors import EngineDied
 from dbintegrity.sqlsplit import Statement
 
@@ -78,6 +79,9 @@ class Capabilities:
     self_referencing_update_actions: bool = True
     """ON UPDATE CASCADE / SET NULL of a foreign key into its own table is carried out; InnoDB refuses the
     update instead, as RESTRICT would (documented MySQL behaviour)."""
+    schemas_in_database: bool = False
+    """A database holds several namespaces (PostgreSQL schemas) that ``--schema`` can choose between; where a
+    database is the namespace (MySQL), the databases a script creates are mapped onto the run's own."""
     fk_actions_fire_triggers: bool = True
     """Rows deleted or changed by a foreign-key action (ON DELETE CASCADE, SET NULL) fire their table's
     triggers, so an audit trigger records them; InnoDB's foreign-key actions fire no triggers."""
@@ -262,8 +266,9 @@ class Engine(abc.ABC):
         """The server's own message and code of a driver exception, on one line."""
 
     @abc.abstractmethod
-    def introspect(self, conn: Any, database: str) -> Any:
-        """Read the live schema into the engine-neutral model (``dbintegrity.model.Schema``)."""
+    def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Any:
+        """Read the live schema into the engine-neutral model (``dbintegrity.model.Schema``): every namespace
+        the files created, or only ``schemas`` (``--schema``) where the engine has several per database."""
 
     @property
     @abc.abstractmethod
@@ -285,6 +290,17 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def quote(self, identifier: str) -> str:
         """Quote an identifier for this dialect."""
+
+    def quote_table(self, name: str) -> str:
+        """Quote a table or view name of the model: ``schema.table`` (a table outside PostgreSQL's ``public``)
+        is quoted part by part, so ``ChironaSchema.Patient`` becomes ``"ChironaSchema"."Patient"``."""
+        schema, table = namespaces.split(name)
+        return self.quote(table) if schema is None else f"{self.quote(schema)}.{self.quote(table)}"
+
+    def namespaces(self, conn: Any, database: str) -> dict[str, int]:
+        """Tables per namespace the loaded files created in ``database`` (PostgreSQL: per schema; engines
+        whose databases are the namespaces: the database alone).  Says what a run found when it found nothing."""
+        return {}
 
     # -- where servers come from: each engine knows how to start itself -----------------------------
     default_user: str
@@ -337,6 +353,11 @@ class Engine(abc.ABC):
         text = str(exc).lower()
         return any(s in text for s in ("refused", "starting up", "can't connect", "lost connection",
                                         "no such file", "timeout", "timed out", "reset by peer"))
+
+    def script_databases(self, statements: Sequence[Statement]) -> list[str]:
+        """Databases the script creates or switches to, which this engine maps onto the run's own database
+        (MySQL's ``CREATE DATABASE oh; USE oh;``); none where a database holds namespaces of its own."""
+        return []
 
     def execute_script(self, conn: Any, statements: Sequence[Statement]) -> None:
         """Run statements one by one; the caller turns a driver error into a PackError."""

@@ -20,7 +20,7 @@ from dbintegrity.evaluate import compile_expr
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
 from dbintegrity.model import Column
 from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import Plan, checks_of, valid_plan, value_strategy
+from dbintegrity.synth import Plan, checks_of, column_by_lower, valid_plan, value_strategy
 
 pytestmark = pytest.mark.integrity
 TYPE_REJECTIONS = ("out_of_range", "invalid_value", "not_null")
@@ -53,11 +53,9 @@ def test_check_verdict(engine, item, dbi_probe, data):
         plan = _setup(dbi_probe, data, it.table)
         base = plan.target.row
         tried = 0
-        for col_name in expr.columns:
-            col = table.columns.get(col_name)
-            if col is None:
-                continue
-            values: list[Any] = [*bounds.get(col_name, []), None]
+        for col in column_by_lower(table, expr.columns):  # the evaluator's names are lower-cased
+            col_name = col.name
+            values: list[Any] = [*bounds.get(col_name.lower(), []), None]
             values += [data.draw(value_strategy(col), label=f"random {col_name}") for _ in range(2)]
             for value in values:
                 row = dict(base, **{col_name: value})

@@ -37,7 +37,7 @@ def test_view_answers(engine, pack, item, dbi_probe, dbi_runtime, data):
     except ContractError as exc:
         pytest.fail(str(exc), pytrace=False)
     with dbi_probe.example():
-        out = dbi_probe.run(f"SELECT * FROM {dbi_probe.engine.quote(it.table)} WHERE 1 = 0")
+        out = dbi_probe.run(f"SELECT * FROM {dbi_probe.engine.quote_table(it.table)} WHERE 1 = 0")
         if not out.ok:
             raise dbi_probe.fail(f"SELECT from view {it.table}", want="an empty answer", have=str(out))
         if meaning is None:

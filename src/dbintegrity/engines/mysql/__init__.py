@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pymysql
@@ -14,6 +14,7 @@ import pymysql.cursors
 from dbintegrity.engines.base import Capabilities, Engine, Server, Since
 from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
 from dbintegrity.sqlexpr import normalize
+from dbintegrity.sqlsplit import Statement
 
 if TYPE_CHECKING:
     from dbintegrity.engines.parts import AccessDialect
@@ -180,6 +181,23 @@ class MySQLEngine(Engine):
         return str(exc) or type(exc).__name__
 
     # -- introspection ------------------------------------------------------------------------
+    def script_databases(self, statements: Sequence[Statement]) -> list[str]:
+        from dbintegrity.engines.mysql.databases import own_databases
+
+        return own_databases(statements)
+
+    def execute_script(self, conn: Any, statements: Sequence[Statement]) -> None:
+        """The script runs in the connection's database: its own ``CREATE DATABASE``/``USE`` are mapped onto it."""
+        from dbintegrity.engines.mysql.databases import adopt
+
+        super().execute_script(conn, adopt(statements))
+
+    def namespaces(self, conn: Any, database: str) -> dict[str, int]:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = %s "
+                        "AND table_type = 'BASE TABLE'", (database,))
+            return {database: int(cur.fetchone()[0])}
+
     _index_expression: ClassVar[str] = "expression"
     """The column of information_schema.statistics holding a functional index's expression."""
     _check_join: ClassVar[str] = ""
@@ -189,7 +207,7 @@ class MySQLEngine(Engine):
         """An information_schema.columns row in MySQL's own form (MariaDB reports defaults otherwise)."""
         return r
 
-    def introspect(self, conn: Any, database: str) -> Schema:
+    def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Schema:
         schema = Schema()
         with conn.cursor(pymysql.cursors.DictCursor) as cur:
             cur.execute(

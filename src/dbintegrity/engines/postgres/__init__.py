@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
+from dbintegrity import namespaces
 from dbintegrity.engines.base import Capabilities, Engine, Server
 from dbintegrity.model import (
     AUTOINCREMENT,
@@ -29,6 +30,11 @@ from dbintegrity.sqlexpr import normalize
 if TYPE_CHECKING:
     from dbintegrity.engines.parts import AccessDialect
 
+_USER_NAMESPACE = (
+    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_%%' "
+    "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass "
+    "AND d.objid = n.oid AND d.deptype = 'e')")
+"""Schemas a user's files create: not the system's, not one an extension owns (PostGIS' ``topology``)."""
 _FK_ACTION = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _TYPES = {"integer": "integer", "bigint": "bigint", "smallint": "smallint", "text": "text",
           "boolean": "boolean", "date": "date", "jsonb": "json", "json": "json", "real": "float",
@@ -43,6 +49,7 @@ class PostgresEngine(Engine):
     gx_data_source = "postgres"
     base_capabilities = Capabilities(
         error_aborts_transaction=True, template_databases=True, check_constraints=True, row_level_security=True,
+        schemas_in_database=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         "23503": "fk", "23514": "check", "P0001": "rule", "23502": "not_null", "23505": "unique",
@@ -174,16 +181,34 @@ class PostgresEngine(Engine):
         return " ".join(str(exc).split()) or type(exc).__name__
 
     # -- introspection ------------------------------------------------------------------------
-    def introspect(self, conn: Any, database: str) -> Schema:
+    def namespaces(self, conn: Any, database: str) -> dict[str, int]:
+        rows = conn.execute(
+            "SELECT n.nspname, count(c.oid) FILTER (WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition) "
+            f"FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid WHERE {_USER_NAMESPACE} "
+            "GROUP BY n.nspname").fetchall()
+        return {str(name): int(n) for name, n in rows if n or name != namespaces.DEFAULT_SCHEMA}
+
+    def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Schema:
         schema = Schema()
         cur = conn.cursor()
+        spaces: dict[int, str] = dict(cur.execute(
+            f"SELECT n.oid, n.nspname FROM pg_namespace n WHERE {_USER_NAMESPACE}").fetchall())
+        if schemas:
+            spaces = {oid: name for oid, name in spaces.items() if name in schemas}
         tables = cur.execute(
-            "SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
-            "ORDER BY c.relname").fetchall()
+            "SELECT c.oid, c.relnamespace, c.relname FROM pg_class c "
+            "WHERE c.relnamespace = ANY(%s) AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+            "ORDER BY c.relname", (list(spaces),)).fetchall()
         by_oid: dict[int, Table] = {}
-        for oid, name in tables:
+        for oid, nsp, rel in tables:
+            name = namespaces.qualified(spaces[nsp], rel)
             by_oid[oid] = schema.tables[name] = Table(name)
+        for nsp, rel, vcols in cur.execute(
+            "SELECT c.relnamespace, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) "
+            " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) "
+            "FROM pg_class c WHERE c.relnamespace = ANY(%s) AND c.relkind IN ('v', 'm')", (list(spaces),)).fetchall():
+            vname = namespaces.qualified(spaces[nsp], rel)
+            schema.views[vname] = View(vname, tuple(vcols or ()))
         if not by_oid:
             return schema
         oids = list(by_oid)
@@ -208,31 +233,34 @@ class PostgresEngine(Engine):
             route = _partition_rule(key, bounds or [])
             if route is not None:  # rows no partition accepts are refused like a CHECK (SQLSTATE 23514)
                 by_oid[oid].checks.append(Check(normalize(route, "postgres"), name="partition bounds", raw=route))
-        for oid, conname, contype, cols, fcols, ftable, deltype, updtype, definition in cur.execute(
+        for oid, conname, contype, cols, fcols, fschema, ftable, deltype, updtype, definition in cur.execute(
             "SELECT c.conrelid, c.conname, c.contype, "
             "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
             " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
             "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
             " JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n), "
-            "c.confrelid::regclass::text, c.confdeltype, c.confupdtype, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.conrelid = ANY(%s) ORDER BY c.conname", (oids,)).fetchall():
+            "fn.nspname, fc.relname, c.confdeltype, c.confupdtype, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c LEFT JOIN pg_class fc ON fc.oid = c.confrelid "
+            "LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+            "WHERE c.conrelid = ANY(%s) ORDER BY c.conname", (oids,)).fetchall():
             table = by_oid[oid]
             if contype == "p":
                 table.primary_key = tuple(cols)
             elif contype == "f":
                 table.foreign_keys.append(ForeignKey(
-                    columns=tuple(cols), ref_table=ftable.split(".")[-1].strip('"'), ref_columns=tuple(fcols),
+                    columns=tuple(cols), ref_table=namespaces.qualified(fschema, ftable), ref_columns=tuple(fcols),
                     on_delete=_FK_ACTION[deltype], on_update=_FK_ACTION[updtype], name=conname))
             elif contype == "c":
                 body = re.sub(r"^CHECK\s*", "", definition).removesuffix(" NOT VALID")
                 table.checks.append(Check(normalize(body, "postgres"), name=conname, raw=body))
-        for oid, iname, is_constraint, indisunique, indisprimary, keys, exprs in cur.execute(
+        for oid, iname, is_constraint, indisunique, indisprimary, keys, exprs, same_nulls in cur.execute(
             "SELECT i.indrelid, i.indexrelid::regclass::text, "
             "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype = 'u'), "
             "i.indisunique, i.indisprimary, "
             "(SELECT array_agg(coalesce(a.attname, '') ORDER BY k.i) FROM unnest(i.indkey) "
             " WITH ORDINALITY k(n, i) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
-            " WHERE k.i <= i.indnkeyatts), pg_get_expr(i.indexprs, i.indrelid) "
+            " WHERE k.i <= i.indnkeyatts), pg_get_expr(i.indexprs, i.indrelid), "
+            "coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) "  # a column of PostgreSQL 15+
             "FROM pg_index i WHERE i.indrelid = ANY(%s)", (oids,)).fetchall():
             if indisprimary:
                 continue
@@ -240,19 +268,15 @@ class PostgresEngine(Engine):
             if exprs:
                 cols = tuple(c or f"({normalize(exprs, 'postgres')})" for c in cols)
             by_oid[oid].indexes.append(Index(cols, unique=bool(indisunique), name=iname.split(".")[-1].strip('"'),
-                                             constraint=bool(is_constraint)))
+                                             constraint=bool(is_constraint),
+                                             nulls_distinct=not (indisunique and same_nulls)))
+        _fold_partition_rules(cur, by_oid)
         on_update, on_update_functions = _on_update_columns(cur, oids)
         for oid, tgname, tgtype, funcoid in cur.execute(
             "SELECT tgrelid, tgname, tgtype, tgfoid FROM pg_trigger WHERE tgrelid = ANY(%s) AND NOT tgisinternal",
             (oids,)).fetchall():
             if funcoid not in on_update_functions:  # those implement ON UPDATE CURRENT_TIMESTAMP: a column rule
                 by_oid[oid].triggers.append(_trigger(tgname, tgtype))
-        for _oid, vname, vcols in cur.execute(
-            "SELECT c.oid, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a "
-            " WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')").fetchall():
-            schema.views[vname] = View(vname, tuple(vcols or ()))
         for oid, col in on_update:
             table = by_oid[oid]
             if col in table.columns:
@@ -264,7 +288,7 @@ class PostgresEngine(Engine):
             table.indexes = sorted(set(table.indexes), key=lambda ix: (ix.unique, ix.columns))
         from dbintegrity.engines.postgres.access import introspect_privileges
 
-        schema.privileges = introspect_privileges(conn)
+        schema.privileges = introspect_privileges(conn, spaces)
         return schema
 
 
@@ -369,6 +393,68 @@ def _partition_rule(key: str, bounds: list[str]) -> str | None:
             return f"dbintegrity_partition_key({_quote_literal(key)})"
     accepted = " OR ".join(arms) if arms else "FALSE"
     return f"({col} IS NULL OR {accepted})" if nulls else f"({col} IS NOT NULL AND ({accepted}))"
+
+
+def _fold_partition_rules(cur: Any, by_oid: dict[int, Table]) -> None:
+    """Give each partitioned table the foreign keys and CHECKs its partitions declare of their own.
+
+    A row written through the parent lands in a partition and meets that partition's rules: a foreign key
+    every partition declares alike is the parent's foreign key; a CHECK every partition declares is the
+    parent's CHECK; a CHECK only some partitions declare holds for the rows in their bounds, stated as
+    ``NOT (bounds) OR (check)``.  A foreign key only some partitions declare is left out (no rule of the
+    parent can say it), and so are the constraints partitions inherit from the parent (already read).
+    """
+    oids = list(by_oid)
+    keys = dict(cur.execute("SELECT p.oid, pg_get_partkeydef(p.oid) FROM pg_class p "
+                            "WHERE p.oid = ANY(%s) AND p.relkind = 'p'", (oids,)).fetchall())
+    if not keys:
+        return
+    partitions: dict[int, dict[int, str]] = {}
+    for parent, part, bound in cur.execute(
+        "SELECT i.inhparent, c.oid, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = ANY(%s)", (list(keys),)).fetchall():
+        partitions.setdefault(parent, {})[part] = bound
+    fks: dict[int, dict[tuple[Any, ...], set[int]]] = {}
+    checks: dict[int, dict[str, set[int]]] = {}
+    names: dict[tuple[int, Any], str] = {}
+    parent_of = {part: parent for parent, parts in partitions.items() for part in parts}
+    for part, conname, contype, cols, fcols, fschema, ftable, deltype, updtype, definition in cur.execute(
+        "SELECT c.conrelid, c.conname, c.contype, "
+        "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
+        "(SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+        " JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n), "
+        "fn.nspname, fc.relname, c.confdeltype, c.confupdtype, pg_get_constraintdef(c.oid) "
+        "FROM pg_constraint c LEFT JOIN pg_class fc ON fc.oid = c.confrelid "
+        "LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+        "WHERE c.conrelid = ANY(%s) AND c.contype IN ('f', 'c') AND c.conparentid = 0 AND c.conislocal "
+        "ORDER BY c.conname", (list(parent_of),)).fetchall():
+        parent = parent_of[part]
+        if contype == "f":
+            key: tuple[Any, ...] = (tuple(cols), namespaces.qualified(fschema, ftable), tuple(fcols), deltype, updtype)
+            fks.setdefault(parent, {}).setdefault(key, set()).add(part)
+            names.setdefault((parent, key), conname)
+        else:
+            body = re.sub(r"^CHECK\s*", "", definition).removesuffix(" NOT VALID")
+            checks.setdefault(parent, {}).setdefault(body, set()).add(part)
+            names.setdefault((parent, body), conname)
+    for parent, parts in partitions.items():
+        table = by_oid[parent]
+        have_fks = {(fk.columns, fk.ref_table, fk.ref_columns) for fk in table.foreign_keys}
+        for (cols, ref, rcols, deltype, updtype), where in fks.get(parent, {}).items():
+            if where == set(parts) and (cols, ref, rcols) not in have_fks:
+                table.foreign_keys.append(ForeignKey(
+                    columns=cols, ref_table=ref, ref_columns=rcols, on_delete=_FK_ACTION[deltype],
+                    on_update=_FK_ACTION[updtype], name=names[(parent, (cols, ref, rcols, deltype, updtype))]))
+        have_checks = {c.raw for c in table.checks}
+        for body, where in checks.get(parent, {}).items():
+            if where == set(parts):
+                rule = body
+            else:  # only the rows in these partitions' bounds must pass it
+                bounds = _partition_rule(keys[parent], [parts[p] for p in sorted(where)])
+                rule = f"(NOT {bounds} OR ({body}))" if bounds else body
+            if rule not in have_checks:
+                table.checks.append(Check(normalize(rule, "postgres"), name=names[(parent, body)], raw=rule))
 
 
 def _split_values(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from psycopg import sql
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.engines.parts import AccessDialect, Login
 from dbintegrity.model import grants
+from dbintegrity.namespaces import qualified
 
 APP_USER_SETTING = "dbintegrity.app_user_id"
 """The session's application user, read by the pack's policies and audit trigger (03_roles.sql, 04_audit.sql)."""
@@ -47,21 +48,23 @@ class PostgresAccess(AccessDialect):
 DIALECT = PostgresAccess()
 
 
-def introspect_privileges(conn: Any) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Grantee -> table -> grants on the current schema's tables and views, the owner's own left out."""
+def introspect_privileges(conn: Any, spaces: dict[int, str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Grantee -> table -> grants on the tables and views of the schemas ``spaces`` (oid -> name), the owner's
+    own left out; tables named as the model names them (``schema.table`` outside ``public``)."""
     rows = conn.execute(
-        "SELECT coalesce(r.rolname, 'PUBLIC'), c.relname, x.privilege_type, NULL "
+        "SELECT coalesce(r.rolname, 'PUBLIC'), c.relnamespace, c.relname, x.privilege_type, NULL "
         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "CROSS JOIN LATERAL aclexplode(c.relacl) x LEFT JOIN pg_roles r ON r.oid = x.grantee "
-        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND x.grantee <> c.relowner "
+        "WHERE n.oid = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm') AND x.grantee <> c.relowner "
         "UNION ALL "
-        "SELECT coalesce(r.rolname, 'PUBLIC'), c.relname, x.privilege_type, a.attname "
+        "SELECT coalesce(r.rolname, 'PUBLIC'), c.relnamespace, c.relname, x.privilege_type, a.attname "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "CROSS JOIN LATERAL aclexplode(a.attacl) x LEFT JOIN pg_roles r ON r.oid = x.grantee "
-        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 "
-        "AND NOT a.attisdropped AND x.grantee <> c.relowner").fetchall()
+        "WHERE n.oid = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 "
+        "AND NOT a.attisdropped AND x.grantee <> c.relowner", (list(spaces), list(spaces))).fetchall()
     found: dict[str, dict[str, list[str]]] = {}
-    for grantee, table, op, column in rows:
+    for grantee, nsp, rel, op, column in rows:
+        table = qualified(spaces[nsp], rel)
         found.setdefault(grantee, {}).setdefault(table, []).append(op if column is None else f"{op}({column})")
     return {role: {t: grants(ops) for t, ops in tables.items()} for role, tables in found.items()}
