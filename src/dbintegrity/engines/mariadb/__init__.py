@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dbintegrity.engines.base import Capabilities, Server, Since
@@ -48,8 +48,8 @@ class MariaDBEngine(MySQLEngine):
             out["x"] = f"{extra} DEFAULT_GENERATED".strip()
         return out
 
-    def introspect(self, conn: Any, database: str) -> Schema:
-        schema = super().introspect(conn, database)
+    def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Schema:
+        schema = super().introspect(conn, database, schemas)
         # JSON columns are LONGTEXT plus an implicit CHECK (json_valid(col)) named after the column.
         for table in schema.tables.values():
             for check in list(table.checks):
