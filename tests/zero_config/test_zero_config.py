@@ -33,7 +33,7 @@ CASES = [
     pytest.param(
         "film_rental/mysql", "mysql", [],
         {"check_verdict", "default", "enum_domain", "fk_on_delete", "fk_rejects_orphan", "not_null",
-         "on_update_current_timestamp", "unique", "view_answers", "trigger"},
+         "on_update_current_timestamp", "unique", "view_columns", "trigger"},
         ["staff.store_id is a NOT NULL foreign key in a cycle (store -> staff -> store)",
          "film_review.reviewed_on = NULL was accepted on INSERT and a value stored instead: BEFORE INSERT "
          "trigger review_dated",
@@ -43,7 +43,7 @@ CASES = [
     pytest.param(
         "film_rental_pg/postgres", "postgres", [],
         {"check_verdict", "default", "enum_domain", "fk_on_delete", "fk_on_update", "fk_rejects_orphan",
-         "not_null", "unique", "view_answers", "trigger"},
+         "not_null", "unique", "view_columns", "trigger"},
         ["store.manager_staff_id is a NOT NULL foreign key in a cycle (staff -> store -> staff)",
          "film.fulltext = NULL was accepted on INSERT and a value stored instead: BEFORE INSERT trigger "
          "film_fulltext",
@@ -58,7 +58,7 @@ CASES = [
     pytest.param(
         "namespaces/postgres", "postgres", [],
         {"check_verdict", "fk_on_delete", "fk_rejects_orphan", "not_null", "unique", "default", "table",
-         "view_answers"}, [],
+         "view_columns"}, [],
         id="schemas-postgres"),
     pytest.param(
         "shapes/mysql", "mysql", [],
