@@ -171,17 +171,8 @@ def _images_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.set_defaults(handler=cmd_images)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dbintegrity", description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--version", action="version", version=f"dbintegrity {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("engines", help="show which provider each engine would use and why others are unavailable")
-    _add_common(p)
-    p.set_defaults(handler=cmd_engines)
-
-    _images_parser(sub)
-
+def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``dbintegrity check``: the gate on packs, or zero-config mode on any schema (``--sql``)."""
     p = sub.add_parser("check", help="run the integrity gate (same tests as pytest -m integrity)")
     p.add_argument("packs", nargs="*", metavar="PACK", help="packs to check (default: every pack)")
     p.add_argument("--junitxml", type=Path, help="also write a JUnit XML report here, for CI systems")
@@ -200,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_check)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dbintegrity", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"dbintegrity {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("engines", help="show which provider each engine would use and why others are unavailable")
+    _add_common(p)
+    p.set_defaults(handler=cmd_engines)
+
+    _images_parser(sub)
+
+    _add_check_parser(sub)
 
     p = sub.add_parser("snapshot", help="write a pack's contract.yml from a live database")
     p.add_argument("pack", help="the pack to load and read back")
