@@ -30,6 +30,7 @@ anything, and keeps every statement's own file and line so that an error names t
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -86,6 +87,24 @@ class Inputs:
         return read_inputs(self.paths, dialect=self.dialect, defines=self.defines, log=log)
 
 
+def read_script(path: Path) -> str:
+    """A script's text: UTF-8 (a byte-order mark is dropped), gzip-compressed when it ends in ``.gz``
+    (``pg_dump | gzip``).  A pg_dump archive (custom or tar format) is not SQL: the error says how to get SQL."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a gzip file ({exc})") from exc
+    if data.startswith(b"PGDMP") or data[257:262] == b"ustar":
+        raise InputError(f"{path} is a pg_dump archive, not SQL: turn it into SQL with `pg_restore -f out.sql {path}` "
+                         "and pass out.sql")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text ({exc.reason})") from exc
+
+
 def parse_defines(values: Iterable[str]) -> dict[str, str]:
     """``--define NAME=VALUE`` options as a mapping; a malformed one is one line saying so."""
     out: dict[str, str] = {}
@@ -133,12 +152,10 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
        server needs objects in, decided before anything runs, instead of retrying failures (which would
        hide real errors).  Files whose order it cannot know are given explicitly: ``--sql a --sql b``.
     """
-    files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".sql"),
-                   key=lambda p: natural_key(p.name))
+    files = sorted((p for p in folder.iterdir() if p.is_file() and _is_script(p)), key=lambda p: natural_key(p.name))
     if not files:
         return []
-    tree = sorted((p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".sql"),
-                  key=lambda p: natural_key(p.name))
+    tree = sorted((p for p in folder.rglob("*") if p.is_file() and _is_script(p)), key=lambda p: natural_key(p.name))
     flyway = [(p, m) for p in tree if (m := _FLYWAY.fullmatch(p.name))]
     callbacks = [(p, m) for p in tree if (m := _FLYWAY_CALLBACK.fullmatch(p.name))]
     if flyway and len(flyway) + len(callbacks) == len(tree):
@@ -146,6 +163,10 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
     if all(_NUMBERED.match(p.name) for p in files):
         return files
     return sorted(files, key=lambda p: (ddl_rank(p, dialect=dialect), natural_key(p.name)))
+
+
+def _is_script(path: Path) -> bool:
+    return path.name.lower().endswith((".sql", ".sql.gz"))
 
 
 def _flyway_order(files: Sequence[tuple[Path, re.Match[str]]], callbacks: Sequence[tuple[Path, re.Match[str]]],
@@ -188,8 +209,8 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
 def ddl_rank(path: Path, *, dialect: str | SplitRules) -> int:
     """The kind of the file's first statement that is not a session setting (index into KIND_NAMES)."""
     try:
-        scan = scan_sql(path.read_text(encoding="utf-8"), path, dialect=dialect)
-    except (OSError, UnicodeDecodeError, SplitError):
+        scan = scan_sql(read_script(path), path, dialect=dialect)
+    except (OSError, InputError, SplitError):
         return 4  # reading it for real reports the problem, with its line
     for item in scan.items:
         if isinstance(item, Statement):
@@ -251,8 +272,8 @@ def _included(files: Sequence[Path], top: Path, rules: SplitRules) -> dict[Path,
     out: dict[Path, str] = {}
     for f in files:
         try:
-            items = scan_sql(f.read_text(encoding="utf-8-sig"), f, dialect=rules).items
-        except (OSError, UnicodeDecodeError, SplitError):
+            items = scan_sql(read_script(f), f, dialect=rules).items
+        except (OSError, InputError, SplitError):
             continue  # reading it for real reports the problem
         for cmd in items:
             if isinstance(cmd, ClientCommand) and cmd.name in commands and cmd.argument:
@@ -289,12 +310,10 @@ class _Reader:
             chain = " -> ".join(p.name for p in [*self.reading, key])
             raise InputError(f"{via.where}: `{via.head}` includes a file already being read ({chain})")
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path} is not UTF-8 text ({exc.reason})") from exc
+            text = read_script(path)
         except OSError as exc:
             where = f"{via.where}: `{via.head}`: " if via else ""
-            raise InputError(f"{where}cannot read {path}: {exc.strerror}") from exc
+            raise InputError(f"{where}cannot read {path}: {exc.strerror or exc}") from exc
         try:
             scan = scan_sql(text, path, dialect=self.rules)
         except SplitError as exc:

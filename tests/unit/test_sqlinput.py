@@ -289,3 +289,22 @@ def test_psql_variables_from_set_and_define(tmp_path):
         "END $$",
         "SELECT :schema, 5",
     ]
+
+
+def test_gzipped_dump_reads_like_the_plain_one(tmp_path):
+    import gzip
+
+    dump = FIXTURES / "pg_dump" / "clinic.sql"
+    packed = tmp_path / "clinic.sql.gz"
+    packed.write_bytes(gzip.compress(dump.read_bytes()))
+    plain = [(s.text, s.line, s.data) for s in read_inputs([dump], dialect="postgres")]
+    assert [(s.text, s.line, s.data) for s in read_inputs([packed], dialect="postgres")] == plain
+    assert [p.name for p in ordered_files(tmp_path, dialect="postgres")] == ["clinic.sql.gz"]
+
+
+def test_pg_dump_archive_says_how_to_get_sql(tmp_path):
+    archive = tmp_path / "clinic.dump"
+    archive.write_bytes(b"PGDMP\x01\x0f\x00" + bytes(64))
+    with pytest.raises(InputError, match=r"clinic\.dump is a pg_dump archive, not SQL: turn it into SQL with "
+                                         r"`pg_restore -f out\.sql "):
+        read_inputs([archive], dialect="postgres")
