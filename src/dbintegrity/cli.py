@@ -120,6 +120,13 @@ def cmd_seed(args: argparse.Namespace, cfg: Config) -> int:
                     keep_files=args.keep_files)
 
 
+def cmd_load(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.intake.command import run_load
+
+    return run_load(cfg, pack=args.pack, csv_dir=args.csv, url=args.url, engine=args.engine,
+                    date_formats=args.date_format or [], rejects=args.rejects, encoding=args.encoding)
+
+
 def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
     """Fetch local binaries for each engine named (``all``: every engine), each as the engine knows how."""
     from dbintegrity.provision.mysql_debian import ProvisionError
@@ -169,6 +176,26 @@ def _images_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--force", action="store_true", help="rebuild even if the image is there")
     _add_common(p, skip=("pack", "provider"))
     p.set_defaults(handler=cmd_images)
+
+
+def _load_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("load", help="load CSV files into a pack's tables, every row judged against the contract "
+                       "before anything is written")
+    p.add_argument("pack", help="the pack whose contract judges the rows (each DIR/<table>.csv goes to <table>)")
+    p.add_argument("--csv", required=True, type=Path, metavar="DIR", help="folder of CSV files, one per table, "
+                   "named after it, with a header line of column names")
+    p.add_argument("--url", help="load into this database (it must hold the pack), e.g. "
+                   "mysql://user:pw@host:3306/DB or postgresql://user:pw@host:5432/DB")
+    p.add_argument("--engine", type=_engine_key, help="without --url: load into a disposable database on this "
+                   f"engine, removed afterwards (validates the files); with --url, which engine it is: {ENGINE_HELP}")
+    p.add_argument("--date-format", action="append", metavar="FORMAT", help="input format of date and timestamp "
+                   "fields, e.g. DD/MM/YYYY or MM/DD/YYYY (default YYYY-MM-DD); table.column=FORMAT for one column; "
+                   "never guessed per row")
+    p.add_argument("--rejects", type=Path, metavar="FILE", help="load the good rows and write the bad ones here "
+                   "(CSV: file, line, column, value, reason, record); without it one bad row loads nothing")
+    p.add_argument("--encoding", default="utf-8", help="encoding of the files (default utf-8; e.g. cp1252)")
+    _add_common(p, skip=("pack", "engines"))
+    p.set_defaults(handler=cmd_load)
 
 
 def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -242,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, skip=("pack", "engines"))
     p.set_defaults(handler=cmd_report)
 
-    _seed_parser(sub)
+    for add_parser in (_seed_parser, _load_parser):
+        add_parser(sub)
 
     p = sub.add_parser("provision", help="download local server binaries into .engines/ (MySQL, MariaDB), or "
                        "say where an engine's come from")

@@ -45,13 +45,24 @@ def _run(probe: ProbeSession, data: st.DataObject, table: str, fk: ForeignKey, m
             expected = simulate_delete(schema, world, parent_idx)
             done = probe.delete(parent.table, key)
         else:
-            ref_cols = schema.tables[parent.table].columns
-            new = {rc: unique_value(ref_cols[rc]) for rc in fk.ref_columns}
+            new = _new_key(data, schema, parent.table, fk.ref_columns, parent.values)
             expected = simulate_update(schema, world, parent_idx, new)
             done = probe.update(parent.table, new, key)
         note(probe.reproduction())
         _compare(probe, f"{table}.{fk.key} ON {mode.upper()} {fk.on_delete if mode == 'delete' else fk.on_update}",
                  expected, done, world)
+
+
+def _new_key(data: st.DataObject, schema: Schema, table: str, columns: tuple[str, ...],
+             current: dict[str, Any]) -> dict[str, Any]:
+    """New values for the referenced key that the parent's own CHECKs accept (``HMS/001`` under a format
+    CHECK): the key of another valid row of the parent table; plain unique values if no draw differs."""
+    for attempt in range(20):
+        other = data.draw(valid_plan(schema, table), label=f"new {table} key ({attempt + 1})").target.row
+        if all(other.get(c) is not None for c in columns) and any(other[c] != current.get(c) for c in columns):
+            return {c: other[c] for c in columns}
+    ref_cols = schema.tables[table].columns
+    return {c: unique_value(ref_cols[c]) for c in columns}
 
 
 def _compare(probe: ProbeSession, what: str, expected: Expectation, done: Any, world: list[Any]) -> None:

@@ -42,6 +42,7 @@ class Suite:
     skipped: list[Skipped]
     charts: list[xfile.Chart]
     primary_keys: dict[str, tuple[str, ...]]
+    tables: list[xfile.DataTable] = dataclasses.field(default_factory=list)
 
 
 def build(cfg: Config, pack: str) -> Suite:
@@ -57,7 +58,7 @@ def build(cfg: Config, pack: str) -> Suite:
     order = {t: i for i, t in enumerate(sorted(schema.tables))}
     merged = sorted([*rules, *extra.rules], key=lambda r: order[r.table])  # stable: contract rules first
     return Suite(found, merged, skipped, extra.charts or [charts.ROW_COUNTS],
-                 {name: t.primary_key for name, t in schema.tables.items()})
+                 {name: t.primary_key for name, t in schema.tables.items()}, extra.tables)
 
 
 def run_report(cfg: Config, *, pack: str, engine: str, url: str | None = None, out: Path | None = None,
@@ -118,6 +119,7 @@ def report_database(suite: Suite, target: Target, out: Path, *, stream: TextIO |
 
     t0 = time.perf_counter()
     summary["charts"] = [str(p.relative_to(out)) for p in _draw_charts(suite, target, out)]
+    summary["figures"] = [str(p.relative_to(out)) for p in _write_tables(suite, target, out, stream)]
     timings["charts_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - started
     summary["timings"] = {k: round(v, 3) for k, v in timings.items()}
@@ -130,7 +132,8 @@ def report_database(suite: Suite, target: Target, out: Path, *, stream: TextIO |
           f"total {timings['total_s']:.2f} s)", file=stream)
     docs = f"{run.docs_index}" if run.docs_index else "not written"
     print(f"report: {out}/  Data Docs: {docs}  summary: {out / 'summary.json'}  charts: "
-          f"{', '.join(summary['charts'])}", file=stream)
+          f"{', '.join(summary['charts'])}" + (f"  tables: {', '.join(summary['figures'])}" if summary['figures']
+                                               else ""), file=stream)
     return 0 if summary["success"] else 1
 
 
@@ -178,18 +181,58 @@ def _draw_charts(suite: Suite, target: Target, out: Path) -> list[Path]:
             if chart is charts.ROW_COUNTS:
                 rows: list[Any] = [(t, n) for t, n in _table_rows(eng, conn, sorted(suite.primary_keys))]
             else:
-                query = nsql.render(chart.query, eng.dialect, batch=False)
-                cur = conn.cursor()
-                try:
-                    cur.execute(query)
-                    rows = list(cur.fetchall())
-                except eng.driver_errors as exc:
-                    raise ReportError(f"chart {chart.name}: {target.engine} said {eng.error_message(exc)}") from None
-                finally:
-                    cur.close()
+                rows = _query(eng, conn, target.engine, f"chart {chart.name}", chart.query)[1]
             subtitle = f"{suite.pack.name} on {target.engine}"
             paths.append(charts.draw(chart, rows, out / "charts" / f"{chart.name}.png", subtitle))
     return paths
+
+
+def _query(eng: Any, conn: Any, engine: str, what: str, neutral: str) -> tuple[list[str], list[Any]]:
+    """Column names and rows of a chart's or table's neutral query on ``engine``."""
+    cur = conn.cursor()
+    try:
+        cur.execute(nsql.render(neutral, eng.dialect, batch=False))
+        return [d[0] for d in cur.description], list(cur.fetchall())
+    except eng.driver_errors as exc:
+        raise ReportError(f"{what}: {engine} said {eng.error_message(exc)}") from None
+    finally:
+        cur.close()
+
+
+def _write_tables(suite: Suite, target: Target, out: Path, stream: TextIO) -> list[Path]:
+    """The expectations file's tables of figures: printed, and written as CSV and Markdown."""
+    import csv
+
+    eng = get_engine(target.engine)
+    paths: list[Path] = []
+    if not suite.tables:
+        return paths
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    with eng.connection(target.server, target.database) as conn:
+        for table in suite.tables:
+            header, rows = _query(eng, conn, target.engine, f"table {table.name}", table.query)
+            cells = [[_cell(v) for v in row] for row in rows]
+            with (out / "tables" / f"{table.name}.csv").open("w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows([header, *cells])
+            lines = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"] + [f"| {' | '.join(c)} |" for c in cells]
+            md = out / "tables" / f"{table.name}.md"
+            md.write_text(f"## {table.title}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+            widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(header)]
+            print(f"\n{table.title} ({suite.pack.name} on {target.engine})", file=stream)
+            for row in [header, *cells]:
+                print("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths,
+                                                                                                      strict=True))),
+                      file=stream)
+            paths += [out / "tables" / f"{table.name}.csv", md]
+    return paths
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
 
 
 def _table_rows(eng: Any, conn: Any, tables: list[str]) -> list[tuple[str, int]]:

@@ -31,6 +31,10 @@ Format (version 1)::
       - name: appointments_per_department   # file name: <name>.png
         title: Appointments per department
         query: SELECT label, series, value ...  # columns label, value and optionally series (stacked bars)
+    tables:
+      - name: department_performance        # file names: tables/<name>.csv and tables/<name>.md
+        title: Department performance
+        query: SELECT department, COUNT(*) AS appointments ...   # its column names head the table
 
 SQL (``where``, ``among``, ``query``) is written in the neutral dialect (PostgreSQL's spelling) and
 transpiled for each engine (see :mod:`dbintegrity.report.neutralsql`); ``{batch}`` is the rule's table.
@@ -59,6 +63,7 @@ _KEYS = {
 }
 _COMMON = {"name", "table", "kind", "why"}
 _CHART_KEYS = {"name", "title", "query", "xlabel", "ylabel"}
+_TABLE_KEYS = {"name", "title", "query"}
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,20 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class DataTable:
+    """A table of figures the report prints and writes (CSV and Markdown), e.g. a department's performance."""
+
+    name: str
+    title: str
+    query: str
+    """Neutral SQL; its column names head the table."""
+
+
+@dataclass(frozen=True)
 class PackExpectations:
     rules: list[Rule] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    tables: list[DataTable] = field(default_factory=list)
 
 
 def load(path: Path, tables: set[str] | None = None) -> PackExpectations:
@@ -84,7 +100,7 @@ def load(path: Path, tables: set[str] | None = None) -> PackExpectations:
     data = read_yaml(path, ReportError)
     if not isinstance(data, dict) or data.get("version") != 1:
         raise ReportError(f"{path}: expected a mapping with 'version: 1'")
-    unknown = set(data) - {"version", "expectations", "charts"}
+    unknown = set(data) - {"version", "expectations", "charts", "tables"}
     if unknown:
         raise ReportError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
     rules = [_rule(path, i, entry, tables) for i, entry in enumerate(data.get("expectations") or [])]
@@ -94,7 +110,8 @@ def load(path: Path, tables: set[str] | None = None) -> PackExpectations:
             raise ReportError(f"{path}: two expectations are named {r.id.split(':', 1)[1]!r} on table {r.table}")
         seen.add(r.id)
     charts = [_chart(path, i, entry) for i, entry in enumerate(data.get("charts") or [])]
-    return PackExpectations(rules, charts)
+    tables_ = [_data_table(path, i, entry) for i, entry in enumerate(data.get("tables") or [])]
+    return PackExpectations(rules, charts, tables_)
 
 
 def _rule(path: Path, index: int, entry: Any, tables: set[str] | None) -> Rule:
@@ -159,10 +176,22 @@ def _rule(path: Path, index: int, entry: Any, tables: set[str] | None) -> Rule:
 
 
 def _chart(path: Path, index: int, entry: Any) -> Chart:
-    where = f"{path}: charts[{index}]"
+    name, query, _where = _named_query(path, f"charts[{index}]", entry, _CHART_KEYS)
+    return Chart(name, str(entry.get("title") or name), query, str(entry.get("xlabel") or ""),
+                 str(entry.get("ylabel") or ""))
+
+
+def _data_table(path: Path, index: int, entry: Any) -> DataTable:
+    name, query, _where = _named_query(path, f"tables[{index}]", entry, _TABLE_KEYS)
+    return DataTable(name, str(entry.get("title") or name), query)
+
+
+def _named_query(path: Path, at: str, entry: Any, keys: set[str]) -> tuple[str, str, str]:
+    """The name (a file name) and the query (renders for both engines) of a chart or table entry."""
+    where = f"{path}: {at}"
     if not isinstance(entry, dict):
         raise ReportError(f"{where}: expected a mapping")
-    unknown = set(entry) - _CHART_KEYS
+    unknown = set(entry) - keys
     if unknown:
         raise ReportError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     name = _text(entry, "name", where)
@@ -173,8 +202,7 @@ def _chart(path: Path, index: int, entry: Any) -> Chart:
         nsql.render_everywhere(query, batch=False)
     except nsql.SqlError as exc:
         raise ReportError(f"{where}: {exc}") from None
-    return Chart(name, str(entry.get("title") or name), query, str(entry.get("xlabel") or ""),
-                 str(entry.get("ylabel") or ""))
+    return name, query, where
 
 
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
