@@ -209,7 +209,7 @@ class ProbeSession:
         parts = sql.split("%s")
         out = [parts[0]]
         for value, part in zip(params, parts[1:], strict=False):
-            out.append(_literal(value))
+            out.append(literal(value))
             out.append(part)
         return "".join(out)
 
@@ -261,7 +261,8 @@ def _param(value: Any) -> Any:
     return value
 
 
-def _literal(value: Any) -> str:
+def literal(value: Any) -> str:
+    """``value`` as an SQL literal both engines read, for reproductions a human pastes into a client."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):

@@ -264,3 +264,50 @@ def test_partitions_rules_are_the_parents(dbi_runtime, dbi_config):
            "(value <= (100)::numeric)))))" in [c.raw for c in lab.checks], [c.raw for c in lab.checks]
     tag = schema.tables["tag"]
     assert not tag.nulls_distinct(("label",)) and schema.tables["folder"].nulls_distinct(("name", "parent_id"))
+
+
+def _engine_stores_the_orphan(dbi_runtime, engine: str) -> bool:
+    """The issue's reproduction run by hand: does this engine store ``(5, NULL)`` with no parent 5?"""
+    eng = dbi_runtime.engine(engine)
+    database = dbi_runtime.create_database(engine, "finding")
+    folder = FIXTURES / "engine_findings" / engine
+    try:
+        from dbintegrity.sqlsplit import split_file
+
+        with eng.connection(dbi_runtime.server(engine), database) as conn:
+            eng.execute_script(conn, [st for f in sorted(folder.glob("*.sql")) for st in split_file(f, dialect=engine)])
+            cur = conn.cursor()
+            try:
+                cur.execute("INSERT INTO c (p, kw) VALUES (5, NULL)")
+            except eng.driver_errors:
+                return False
+            finally:
+                cur.close()
+            return True
+    finally:
+        dbi_runtime.drop(engine, database)
+
+
+@pytest.mark.parametrize("engine", ["mysql", "postgres"])
+def test_an_engine_that_breaks_a_declared_rule_is_named(engine, dbi_runtime, dbi_config, capsys, monkeypatch):
+    """MySQL 9.7.4 stores an orphan under a composite index with a NULL later column: the probe catches it,
+    says in words that the ENGINE broke the schema's rule, and prints a reproduction with the tables' DDL.
+    An engine that keeps the rule passes the same probe."""
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    broken = _engine_stores_the_orphan(dbi_runtime, engine)
+    code, out, err = _check(engine, dbi_runtime, capsys, "--sql", str(FIXTURES / "engine_findings" / engine),
+                            "--pytest-args", "-k", "fk_rejects_orphan")
+    table, _skips = _summary(out)
+    if not broken:
+        assert code == 0 and table["fk_rejects_orphan"]["passed"] == 1, out[-3000:]
+        return
+    assert code == 1 and table["fk_rejects_orphan"]["failed"] == 1, out[-3000:]
+    assert re.search(rf"ENGINE FINDING: {engine} \S+ broke a rule the schema declares: it stored a row of c whose "
+                     r"FOREIGN KEY \(p\) REFERENCES par \(id\) points at no parent row\.", out), out[-4000:]
+    assert "the engine, not the schema, is at fault" in out
+    repro = out[out.index(f"minimal reproduction on {engine}:"):]
+    assert "CREATE TABLE `par`" in repro and "CREATE TABLE `c`" in repro and "KEY `p` (`p`,`kw`)" in repro
+    assert re.search(r"INSERT INTO `c` \(`p`, `kw`\) VALUES \(\d+, NULL\);", repro), repro[:2000]
+    assert "-- returns the orphan" in repro

@@ -354,6 +354,11 @@ class Engine(abc.ABC):
         return any(s in text for s in ("refused", "starting up", "can't connect", "lost connection",
                                         "no such file", "timeout", "timed out", "reset by peer"))
 
+    def table_definition(self, conn: Any, table: str) -> str | None:
+        """The table's DDL as the engine prints it (MySQL ``SHOW CREATE TABLE``), for a reproduction that
+        needs nothing but the engine; None where the engine has no such statement."""
+        return None
+
     def script_databases(self, statements: Sequence[Statement]) -> list[str]:
         """Databases the script creates or switches to, which this engine maps onto the run's own database
         (MySQL's ``CREATE DATABASE oh; USE oh;``); none where a database holds namespaces of its own."""

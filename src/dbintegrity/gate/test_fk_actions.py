@@ -16,11 +16,12 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dbintegrity import worlds
+from dbintegrity.findings import orphan_accepted
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.model import ForeignKey, Schema
+from dbintegrity.model import ForeignKey, Schema, Table
 from dbintegrity.probe import ProbeSession
 from dbintegrity.refsim import Expectation, simulate_delete, simulate_update
-from dbintegrity.synth import unique_value, valid_plan
+from dbintegrity.synth import as_stored, checks_of, unique_value, valid_plan
 
 pytestmark = pytest.mark.integrity
 
@@ -129,9 +130,25 @@ def test_fk_rejects_orphan(engine, item, dbi_probe, data):
         for ins in parents:
             out = dbi_probe.insert(ins.table, ins.row)
             assert out.ok, dbi_probe.fail("building parents", want="accepted", have=str(out))
-        out = dbi_probe.insert(child.table, child.row)
-        note(dbi_probe.reproduction())
-        if out.ok or out.kind != "fk":
-            raise dbi_probe.fail(f"{it.table}.{fk.key} -> {fk.ref_table}: insert of an orphan",
-                                 want="rejected (fk)", have=out.verdict + (f": {out.message}" if out.message else ""),
-                                 rows=str(child.row))
+        # The drawn row, then the same row with its other nullable columns NULL: MySQL 9.7.4 stores an orphan
+        # when the key leads a composite index whose later column is NULL (README, engine differences).
+        variant = _nulls_elsewhere(table, fk, child.row)
+        for attempt in [child.row, *([variant] if variant != child.row else [])]:
+            out = dbi_probe.insert(child.table, attempt)
+            note(dbi_probe.reproduction())
+            if out.ok and (finding := orphan_accepted(dbi_probe, it.table, fk, attempt, dbi_probe.log[-1])):
+                raise finding
+            if out.ok or out.kind != "fk":
+                raise dbi_probe.fail(f"{it.table}.{fk.key} -> {fk.ref_table}: insert of an orphan",
+                                     want="rejected (fk)",
+                                     have=out.verdict + (f": {out.message}" if out.message else ""), rows=str(attempt))
+
+
+def _nulls_elsewhere(table: Table, fk: ForeignKey, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every nullable column outside the foreign key NULL, when the table's CHECKs allow it."""
+    variant = {c: None if c not in fk.columns and c in table.columns and table.columns[c].nullable else v
+               for c, v in row.items()}
+    try:
+        return variant if all(check.check_passes(as_stored(table, variant)) for check in checks_of(table)) else row
+    except CANNOT_PROBE:
+        return row

@@ -181,6 +181,12 @@ class MySQLEngine(Engine):
         return str(exc) or type(exc).__name__
 
     # -- introspection ------------------------------------------------------------------------
+    def table_definition(self, conn: Any, table: str) -> str | None:
+        with conn.cursor() as cur:
+            cur.execute(f"SHOW CREATE TABLE {self.quote_table(table)}")
+            row = cur.fetchone()
+        return str(row[1]) if row else None
+
     def script_databases(self, statements: Sequence[Statement]) -> list[str]:
         from dbintegrity.engines.mysql.databases import own_databases
 
