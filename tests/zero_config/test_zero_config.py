@@ -297,7 +297,7 @@ def test_an_engine_that_breaks_a_declared_rule_is_named(engine, dbi_runtime, dbi
         pytest.skip(f"this run does not include {engine}")
     monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
     broken = _engine_stores_the_orphan(dbi_runtime, engine)
-    code, out, err = _check(engine, dbi_runtime, capsys, "--sql", str(FIXTURES / "engine_findings" / engine),
+    code, out, _err = _check(engine, dbi_runtime, capsys, "--sql", str(FIXTURES / "engine_findings" / engine),
                             "--pytest-args", "-k", "fk_rejects_orphan")
     table, _skips = _summary(out)
     if not broken:
