@@ -7,9 +7,9 @@ anything, and keeps every statement's own file and line so that an error names t
 - psql meta-commands: ``\\restrict``/``\\unrestrict`` (current pg_dump) and the output-only ``\\echo``,
   ``\\qecho``, ``\\warn``, ``\\timing`` are skipped; ``\\set name value`` sets a variable that later
   ``:name``, ``:'name'`` and ``:"name"`` references are filled with, as psql does (``--define`` sets them
-  too, like ``psql -v``; an unset one is left as it is, as psql leaves it); ``\\connect`` to the script's own database
-  is followed (that database is the one being loaded; ``CREATE``/``DROP``/``ALTER DATABASE`` of it are left
-  out); ``\\i``/``\\include`` and ``\\ir``/``\\include_relative`` include a file; any other meta-command is
+  too, like ``psql -v``; an unset one is left as it is, as psql leaves it); ``\\connect`` to the script's
+  own database is followed (that database is the one being loaded; ``CREATE``/``DROP``/``ALTER DATABASE``
+  of it are left out); ``\\i``/``\\include`` and ``\\ir``/``\\include_relative`` include a file; any other meta-command is
   refused by name.  ``COPY ... FROM stdin`` rows are kept with their statement and sent with the
   driver's COPY support.
 - mysql client: ``source file.sql`` and ``\\. file.sql`` include a file.  What a dump writes for the
@@ -19,8 +19,9 @@ anything, and keeps every statement's own file and line so that an error names t
   include.  Versioned comments ``/*!50705 ... */`` go to the server as they are: it runs the ones its
   version covers.
 - Includes resolve against the including file's folder, then against the folder of the file named on
-  the command line (where the client would usually have been started); a cycle or a missing file is
-  an error naming the include line.
+  the command line (where the client would usually have been started; for psql's ``\\i``, which psql
+  resolves against that directory, the other way round); a cycle or a missing file is an error naming
+  the include line.
 - Placeholders: ``${name}`` (Flyway) and ``@name`` (OHDSI) are filled from ``--define name=value``.  An
   unfilled ``${name}`` is an error; so is an unfilled ``@name`` in PostgreSQL scripts, where ``@`` before
   a name is not otherwise SQL.  In MySQL ``@name`` is a user variable, so only defined names are filled.
