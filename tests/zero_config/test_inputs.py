@@ -102,3 +102,17 @@ def test_table_names_in_two_letter_cases_say_which_server_setting_they_need(tmp_
     line = next(x for x in err.splitlines() if "error:" in x)
     assert f"{tmp_path / 'steps.sql'}:3: `ALTER TABLE oh_bills ADD COLUMN total INT NULL`" in line
     assert "ERROR 1146" in line and "there is a table OH_BILLS" in line and "lower_case_table_names=1" in line
+
+
+def test_a_rejected_copy_row_is_named_by_its_own_line(tmp_path, dbi_runtime, dbi_config, capsys, monkeypatch):
+    """pg_dump data: the row the server refuses is named by file and line, under its COPY statement."""
+    engine = "postgres"
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    (tmp_path / "dump.sql").write_text("CREATE TABLE t (id integer PRIMARY KEY, born date NOT NULL);\n\n"
+                                       "COPY public.t (id, born) FROM stdin;\n1\t2001-02-03\n2\tyesterday-ish\n\\.\n")
+    code = _check(engine, [tmp_path / "dump.sql"], [], dbi_runtime, monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    line = next(x for x in err.splitlines() if "error:" in x)
+    assert f"{tmp_path / 'dump.sql'}:5: `COPY public.t (id, born) FROM stdin`: postgres said ERROR 22007" in line, line

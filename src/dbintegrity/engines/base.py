@@ -375,7 +375,10 @@ class Engine(abc.ABC):
                     else:
                         self.copy_in(cur, stmt.text, stmt.data)
                 except self.driver_errors as exc:
-                    raise StatementFailed(stmt, self.error_message(exc)) from exc
+                    row = self.copy_error_row(exc) if stmt.data is not None else None
+                    # A rejected row of COPY data is named by its own line, under its statement's head.
+                    where = dataclasses.replace(stmt, line=stmt.line + stmt.text.count("\n") + row) if row else stmt
+                    raise StatementFailed(where, self.error_message(exc)) from exc
         finally:
             cur.close()
 
@@ -383,6 +386,10 @@ class Engine(abc.ABC):
         """Why a schema statement the server rejected may have failed here when it works elsewhere (a server
         setting the schema assumes), as a clause for the error line; empty when there is nothing to add."""
         return ""
+
+    def copy_error_row(self, exc: BaseException) -> int | None:
+        """The row (1 = the first after the COPY line) of COPY data that ``exc`` rejected, if it says."""
+        return None
 
     def copy_in(self, cursor: Any, statement: str, data: str) -> None:
         """Run ``COPY ... FROM stdin`` with the rows a psql script carried after it (pg_dump's data)."""

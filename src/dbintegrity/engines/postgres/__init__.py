@@ -168,6 +168,11 @@ class PostgresEngine(Engine):
         with self.connection(server, server.admin_database) as conn:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
 
+    def copy_error_row(self, exc: BaseException) -> int | None:
+        context = getattr(getattr(exc, "diag", None), "context", None) or ""
+        m = re.search(r"\bCOPY [^,]+, line (\d+)", context)
+        return int(m.group(1)) if m else None
+
     def copy_in(self, cursor: Any, statement: str, data: str) -> None:
         with cursor.copy(statement) as copy:
             copy.write(data)
