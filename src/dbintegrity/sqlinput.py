@@ -123,7 +123,8 @@ def parse_defines(values: Iterable[str]) -> dict[str, str]:
 
 _FLYWAY = re.compile(r"(?P<prefix>[VUR])(?P<version>\d+(?:[._]\d+)*)?__(?P<description>.*)\.sql", re.IGNORECASE)
 _FLYWAY_CALLBACK = re.compile(r"(?P<event>(?:before|after)[A-Z][A-Za-z]*)(?:__.*)?\.sql")
-_NUMBERED = re.compile(r"\d")
+_NUMBERED = re.compile(r"(\D*?)\d")
+"""A numbered name: what comes before its first number (``01_x``: nothing, ``step_12_y``: ``step_``)."""
 _RANKS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((rank, re.compile(rx, re.IGNORECASE)) for rank, rx in (
     (5, r"(INSERT|COPY|UPDATE|DELETE|REPLACE|LOAD\s+DATA)\b"),
     (1, r"CREATE\s+UNIQUE\s+(CLUSTERED\s+|NONCLUSTERED\s+)?INDEX\b"),
@@ -146,7 +147,8 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
        versioned ones in version order (``5_1`` is 5.1, before ``10``), then repeatable ones by
        description; ``beforeMigrate`` first and ``afterMigrate`` last; undo migrations (``U1__x.sql``) and
        other callbacks are not applied.
-    2. Every name starts with a digit: natural order, numbers compared as numbers (``2_`` before ``10_``).
+    2. Every name is numbered, after the same prefix if any (``2_x.sql``, ``10_y.sql``; ``step_01_x.sql``,
+       ``step_02_y.sql``): natural order, numbers compared as numbers (``2_`` before ``10_``).
     3. Otherwise the names carry no order, so the files go by what they hold (:func:`ddl_rank`): tables
        before keys before the constraints that need those keys before indexes, then other DDL (views,
        routines, triggers), then data; files of one kind in natural name order.  This is the order the
@@ -161,7 +163,8 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
     callbacks = [(p, m) for p in tree if (m := _FLYWAY_CALLBACK.fullmatch(p.name))]
     if flyway and len(flyway) + len(callbacks) == len(tree):
         return _flyway_order(flyway, callbacks, log)
-    if all(_NUMBERED.match(p.name) for p in files):
+    prefixes = {m.group(1).lower() if (m := _NUMBERED.match(p.name)) else None for p in files}
+    if None not in prefixes and len(prefixes) == 1:
         return files
     return sorted(files, key=lambda p: (ddl_rank(p, dialect=dialect), natural_key(p.name)))
 

@@ -308,3 +308,12 @@ def test_pg_dump_archive_says_how_to_get_sql(tmp_path):
     with pytest.raises(InputError, match=r"clinic\.dump is a pg_dump archive, not SQL: turn it into SQL with "
                                          r"`pg_restore -f out\.sql "):
         read_inputs([archive], dialect="postgres")
+
+
+def test_numbered_after_a_common_prefix_is_natural_order(tmp_path):
+    for name in ("step_10_later.sql", "step_2_tables.sql", "step_1_schema.sql"):
+        (tmp_path / name).write_text("INSERT INTO t VALUES (1);" if "later" not in name else "CREATE TABLE u (id int);")
+    assert [p.name for p in ordered_files(tmp_path, dialect="mysql")] == [
+        "step_1_schema.sql", "step_2_tables.sql", "step_10_later.sql"]
+    (tmp_path / "readme.sql").write_text("CREATE TABLE v (id int);")  # not numbered: the folder goes by kind
+    assert [p.name for p in ordered_files(tmp_path, dialect="mysql")][:2] == ["readme.sql", "step_10_later.sql"]
