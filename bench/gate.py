@@ -4,12 +4,15 @@ Each configuration runs ``pytest -m integrity`` (HYPOTHESIS_PROFILE=ci, the CI s
 process, so the time includes starting the servers ("cold"); the set-up command's work (venv, binaries)
 is excluded.  Throughput is the plugin's own count of database round trips made by probes divided by the
 time spent inside probe tests.
-Usage: .venv/bin/python bench/gate.py [--repeat 1] [--paths tests/schema tests/constraints tests/views]
+With ``--providers local,docker`` every configuration runs through each provider in turn (docker: Testcontainers,
+a Docker engine with images: ./scripts/docker.sh start), side by side in the same run.
+Usage: .venv/bin/python bench/gate.py [--repeat 1] [--providers local] [--paths tests/schema tests/constraints tests/views]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import statistics
@@ -20,8 +23,8 @@ import time
 CONFIGS = (("mysql", "mysql"), ("postgres", "postgres"), ("both", "mysql,postgres"))
 
 
-def run(engines: str, paths: list[str]) -> tuple[float, dict[str, float], str]:
-    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", DBINTEGRITY_ENGINES=engines)
+def run(engines: str, paths: list[str], provider: str = "local") -> tuple[float, dict[str, float], str]:
+    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", DBINTEGRITY_ENGINES=engines, DBINTEGRITY_PROVIDER=provider)
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", "-m", "integrity", "-q", "-p", "no:randomly", *paths],
                           capture_output=True, text=True, env=env, check=False)
@@ -37,23 +40,31 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--paths", nargs="+", default=["tests/schema/test_structure.py", "tests/constraints",
                                                        "tests/views"])
+    parser.add_argument("--providers", default="local", help="comma-separated: local, docker")
+    parser.add_argument("--configs", default="mysql,postgres,both", help="which of: mysql, postgres, both")
     args = parser.parse_args()
+    wanted = [(name, engines) for name, engines in CONFIGS if name in args.configs.split(",")]
     walls: dict[str, list[float]] = {}
     rates: dict[str, list[float]] = {}
     for _ in range(args.repeat):
-        for name, engines in CONFIGS:
-            wall, r, tail = run(engines, args.paths)
+        for (name0, engines), provider in itertools.product(wanted, args.providers.split(",")):
+            name = name0 if args.providers == "local" else f"{name0}/{provider}"
+            wall, r, tail = run(engines, args.paths, provider)
             walls.setdefault(name, []).append(wall)
             for engine, rate in r.items():
                 rates.setdefault(f"{name}:{engine}", []).append(rate)
-            print(f"  {name:<9} {wall:6.1f} s  {tail}", flush=True)
+            print(f"  {name:<16} {wall:6.1f} s  {tail}", flush=True)
     print(f"\n{'engines':<10}{'gate wall s (median)':>22}")
     for name, values in walls.items():
-        print(f"{name:<10}{statistics.median(values):>22.1f}")
+        print(f"{name:<18}{statistics.median(values):>14.1f}")
     print(f"\n{'run:engine':<18}{'probe round trips/s':>22}")
     for key, values in rates.items():
         print(f"{key:<18}{statistics.median(values):>22.0f}")
-    if "both" in walls and "mysql" in walls:
+    for name0, _ in wanted:
+        if f"{name0}/docker" in walls and f"{name0}/local" in walls:
+            ratio = statistics.median(walls[f"{name0}/docker"]) / statistics.median(walls[f"{name0}/local"])
+            print(f"{name0}: docker/local gate time ratio {ratio:.2f}")
+    if "postgres" in walls and "mysql" in walls:
         ratio = statistics.median(walls["mysql"]) / statistics.median(walls["postgres"])
         print(f"\nmysql/postgres gate time ratio: {ratio:.2f}")
 

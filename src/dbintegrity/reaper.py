@@ -49,6 +49,22 @@ def remove_labelled(client: Any, labels: list[str]) -> list[str]:
     return removed
 
 
+def containers_of(pid: int) -> list[str]:
+    """The containers (running or not) that the run of process ``pid`` on this host started, one line
+    each; none without a Docker engine.  For checking that a run left nothing behind."""
+    from dbintegrity.providers.docker import client_or_reason
+
+    client, _ = client_or_reason()
+    if client is None:
+        return []
+    labels = [f"{PID_LABEL}={pid}", f"{HOST_LABEL}={socket.gethostname()}"]
+    try:
+        return [f"container {c.short_id} ({c.status}, run {c.labels.get(RUN_LABEL)}) of pid {pid}"
+                for c in client.containers.list(all=True, filters={"label": labels})]
+    finally:
+        client.close()
+
+
 def sweep() -> list[str]:
     """Remove containers of dead runs on this host (their reaper did not get to it); their ids."""
     from dbintegrity.providers.docker import client_or_reason

@@ -28,11 +28,12 @@ from typing import Any
 
 import pytest
 
+from dbintegrity import reaper
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.packs import select
-from dbintegrity.providers import local
+from dbintegrity.providers import docker, local
 from dbintegrity.runtime import DB_PREFIX, Runtime
 
 pytestmark = pytest.mark.integrity
@@ -43,6 +44,10 @@ READY_TIMEOUT_S = 60.0
 """Longest wait for an inner run to start its server and reach the point where it blocks."""
 GONE_TIMEOUT_S = 10.0
 """How long processes of a finished run may take to disappear (PDEATHSIG, postmaster children)."""
+INTERRUPT_TIMEOUT_S = 5.0
+"""Ctrl-C or SIGTERM ends a run, servers and containers removed, within this."""
+REAPED_TIMEOUT_S = 60.0
+"""How long the reaper may take to remove a SIGKILLed run's containers (``docker rm -f`` on vfs is slow)."""
 
 SERVER_PROCESS = {"mysql": "mysqld", "postgres": "postgres"}
 SLEEP_QUERY = {"mysql": "SELECT SLEEP(60)", "postgres": "SELECT pg_sleep(60)"}
@@ -71,7 +76,8 @@ SLEEP_QUERY = {"mysql": "SELECT SLEEP(60)", "postgres": "SELECT pg_sleep(60)"}
 
 def record(dbi_runtime, server, **extra):
     """Tell the outer test where our server is; written atomically."""
-    info = {"pid": server.pid, "provider": server.provider, "host": server.host, "port": server.port,
+    info = {"pid": server.pid, "provider": server.provider, "description": server.description,
+            "host": server.host, "port": server.port,
             "user": server.user, "password": server.password, "admin_database": server.admin_database,
             "prefix": dbi_runtime.prefix, **extra}
     marker = Path(os.environ["DBI_TEST_MARKER"])
@@ -216,19 +222,29 @@ def inner_run(tmp_path: Path, name: str, source: str, cfg: Config, engine: str, 
                 proc.wait(timeout=30)
 
 
-def local_options(cfg: Config, engine: str) -> list[str]:
-    ok, why = local.probe(cfg, engine)
+PROVIDERS = ("local", "docker")
+"""Providers that start servers of their own, and so must also remove them, however the run ends."""
+
+
+def provider_options(cfg: Config, engine: str, provider: str = "local") -> list[str]:
+    """``--provider P`` for an inner run, or a skip that says why ``provider`` cannot start ``engine`` here."""
+    ok, why = (local if provider == "local" else docker).probe(cfg, engine)
     if not ok:
-        pytest.skip(f"the local provider cannot run {engine} here: {why}")
-    return ["--provider", "local"]
+        pytest.skip(f"the {provider} provider cannot run {engine} here: {why}")
+    return ["--provider", provider]
+
+
+def local_options(cfg: Config, engine: str) -> list[str]:
+    return provider_options(cfg, engine, "local")
 
 
 # -- what is left behind -------------------------------------------------------------------------------
 
-def leftovers(workdir: Path) -> list[str]:
-    """Processes whose command line or working directory lies in ``workdir``, and entries inside it."""
+def leftovers(workdir: Path, pid: int | None = None) -> list[str]:
+    """Processes whose command line or working directory lies in ``workdir``, entries inside it, and the
+    containers that the run of process ``pid`` started."""
     needle = str(workdir)
-    found = []
+    found = reaper.containers_of(pid) if pid is not None else []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
@@ -247,9 +263,11 @@ def leftovers(workdir: Path) -> list[str]:
     return found
 
 
-def assert_nothing_left(workdir: Path, after: str, output: str = "", timeout: float = GONE_TIMEOUT_S) -> None:
+def assert_nothing_left(workdir: Path, after: str, output: str = "", timeout: float = GONE_TIMEOUT_S,
+                        pid: int | None = None) -> None:
+    """Nothing of the run is left: see :func:`leftovers` (``pid``: the inner run's, for its containers)."""
     end = time.monotonic() + timeout
-    while (left := leftovers(workdir)) and time.monotonic() < end:
+    while (left := leftovers(workdir, pid)) and time.monotonic() < end:
         time.sleep(0.05)
     if left:
         pytest.fail(f"{after}, {len(left)} thing(s) left behind after {timeout:.0f} s:\n  "
@@ -287,53 +305,98 @@ def wait_for_sleeping_query(run: InnerRun, engine: str) -> dict[str, Any]:
 
 # -- the ways a run can end ----------------------------------------------------------------------------
 
-def test_passing_run_leaves_nothing(engine, dbi_config, tmp_path):
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_passing_run_leaves_nothing(engine, provider, dbi_config, tmp_path):
     workdir = tmp_path / "work"
     with inner_run(tmp_path, "passing", PASSING, dbi_config, engine, workdir=workdir,
-                   options=local_options(dbi_config, engine)) as run:
+                   options=provider_options(dbi_config, engine, provider)) as run:
         output = assert_status(run, 0)
-        assert run.info()["pid"], output
-    assert_nothing_left(workdir, "after a passing run", output)
+        info = run.info()
+        assert info["provider"] == provider, output
+        assert info["pid"] or info["description"].startswith("container "), output
+    assert_nothing_left(workdir, "after a passing run", output, pid=run.proc.pid)
 
 
-def test_failing_run_leaves_nothing(engine, dbi_config, tmp_path):
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_failing_run_leaves_nothing(engine, provider, dbi_config, tmp_path):
     workdir = tmp_path / "work"
     with inner_run(tmp_path, "failing", FAILING, dbi_config, engine, workdir=workdir,
-                   options=local_options(dbi_config, engine)) as run:
+                   options=provider_options(dbi_config, engine, provider)) as run:
         output = assert_status(run, 1)
         assert "deliberate failure of the inner run" in output
-    assert_nothing_left(workdir, "after a failing run", output)
+    assert_nothing_left(workdir, "after a failing run", output, pid=run.proc.pid)
 
 
-def test_ctrl_c_during_a_query_leaves_nothing(engine, dbi_config, tmp_path):
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_interrupt_during_a_query_ends_the_run_and_leaves_nothing(engine, provider, sig, dbi_config, tmp_path):
+    """Ctrl-C, and SIGTERM (a CI job cancelled, ``timeout``), end the run within seconds, not after the
+    query: orderly teardown, non-zero status."""
     workdir = tmp_path / "work"
-    with inner_run(tmp_path, "ctrl_c", BLOCKING, dbi_config, engine, workdir=workdir,
-                   options=local_options(dbi_config, engine)) as run:
+    with inner_run(tmp_path, "interrupted", BLOCKING, dbi_config, engine, workdir=workdir,
+                   options=provider_options(dbi_config, engine, provider)) as run:
         wait_for_sleeping_query(run, engine)
-        run.proc.send_signal(signal.SIGINT)
-        output = assert_status(run, pytest.ExitCode.INTERRUPTED)
+        sent = time.monotonic()
+        run.proc.send_signal(sig)
+        output = assert_status(run, pytest.ExitCode.INTERRUPTED, timeout=INTERRUPT_TIMEOUT_S)
+        took = time.monotonic() - sent
         assert "KeyboardInterrupt" in output
-    assert_nothing_left(workdir, "after Ctrl-C", output)
+    assert took <= INTERRUPT_TIMEOUT_S, f"the run ended {took:.1f} s after {sig.name}"
+    assert_nothing_left(workdir, f"after {sig.name}", output, pid=run.proc.pid)
 
 
-def test_engine_killed_mid_run_ends_the_run_with_one_clear_line(engine, dbi_config, tmp_path):
+def _kill_engine(info: dict[str, Any]) -> None:
+    """SIGKILL the local server process, or kill the container, under the inner run."""
+    if info["provider"] == "local":
+        os.kill(info["pid"], signal.SIGKILL)
+        return
+    container = info["description"].split()[1]
+    client, why = docker.client_or_reason()
+    assert client is not None, why
+    try:
+        client.containers.get(container).kill()
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_engine_killed_mid_run_ends_the_run_with_one_clear_line(engine, provider, dbi_config, tmp_path):
     workdir = tmp_path / "work"
     with inner_run(tmp_path, "engine_killed", BLOCKING, dbi_config, engine, workdir=workdir,
-                   options=local_options(dbi_config, engine)) as run:
+                   options=provider_options(dbi_config, engine, provider)) as run:
         info = wait_for_sleeping_query(run, engine)
-        os.kill(info["pid"], signal.SIGKILL)
+        _kill_engine(info)
         output = assert_status(run, pytest.ExitCode.TESTS_FAILED)
-    what, pid = SERVER_PROCESS[engine], info["pid"]
-    line = re.compile(rf"{engine} engine from the local provider \({what} pid {pid} from [^)]+\) "
-                      rf"went away during the run: {what} \(pid {pid}\) killed by SIGKILL(; server log: \S+)?$")
+    if provider == "local":
+        what, pid = SERVER_PROCESS[engine], info["pid"]
+        line = re.compile(rf"{engine} engine from the local provider \({what} pid {pid} from [^)]+\) "
+                          rf"went away during the run: {what} \(pid {pid}\) killed by SIGKILL(; server log: \S+)?$")
+    else:
+        container = re.escape(info["description"].split()[1])
+        line = re.compile(rf"{engine} engine from the docker provider \(container {container} from [^)]+\) "
+                          rf"went away during the run: container {container} is \w+")
     said = [text for text in output.splitlines() if line.search(text)]
-    assert said, f"no line saying that {engine} (pid {pid}) was killed; inner output:\n{output}"
+    assert said, f"no line saying that the {engine} engine ({info['description']}) was killed; inner output:\n{output}"
     # Both tests report it: the one whose query was cut short and the one that came after.
     for test in ("test_blocks_in_a_query", "test_runs_after_the_blocked_one"):
         assert any(text.startswith(("FAILED", "ERROR")) and test in text for text in said), (
             f"{test} does not report the killed engine in one line; inner output:\n{output}")
     assert "Traceback" not in output, output
-    assert_nothing_left(workdir, "after the engine was SIGKILLed", output)
+    assert_nothing_left(workdir, "after the engine was killed", output, pid=run.proc.pid)
+
+
+def test_killed_pytest_leaves_no_container(engine, dbi_config, tmp_path):
+    """Without Ryuk, the suite's own reaper removes a SIGKILLed run's containers."""
+    workdir = tmp_path / "work"
+    options = provider_options(dbi_config, engine, "docker")
+    with inner_run(tmp_path, "killed_docker", BLOCKING, dbi_config, engine, workdir=workdir, options=options) as run:
+        wait_for_sleeping_query(run, engine)
+        assert reaper.containers_of(run.proc.pid), "the inner run's container carries no label of its run"
+        run.proc.kill()
+        run.wait()
+        output = run.output()
+    assert_nothing_left(workdir, "after the inner pytest was SIGKILLed", output, timeout=REAPED_TIMEOUT_S,
+                        pid=run.proc.pid)
 
 
 def test_killed_pytest_takes_its_servers_along_and_the_next_run_sweeps_its_dir(engine, dbi_config, tmp_path):

@@ -147,7 +147,7 @@ def corrupt(runtime, engine: str, database: str) -> dict[str, str]:
     """Break the data the ways bad loads do; return {expectation id: text its sample must show}."""
     live = runtime.introspect(engine, database)
     eng = runtime.engine(engine)
-    ddl = dialect_mutations(type(eng).__module__, catalog=None)
+    ddl = dialect_mutations(eng, catalog=None)
     conn = runtime.connect(engine, database)
     runtime.backfill(engine, PACK, conn)  # the copied appointment is a past one
     cur = conn.cursor()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity.config import Config, resolve
+from dbintegrity.config import Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.errors import PackError
@@ -172,11 +172,7 @@ def check_runs(dbi_config: Config, tmp_path_factory: pytest.TempPathFactory) -> 
             base = tmp_path_factory.mktemp(f"check_{case}")
             argv = [sys.executable, "-m", "dbintegrity.cli", "check", "--packs", str(BAD_PACKS), case,
                     "--provider", cfg.provider, "--engines", ",".join(cfg.engines), "--workdir", str(base / "work")]
-            default = resolve([lambda _opt: None], base=REPO)  # pass the binaries on only if not the default
-            if cfg.mysql_bin.resolve() != default.mysql_bin.resolve():
-                argv += ["--mysql-bin", str(cfg.mysql_bin)]
-            if cfg.postgres_bin and cfg.postgres_bin != default.postgres_bin:
-                argv += ["--postgres-bin", str(cfg.postgres_bin)]
+            argv += cfg.engine_flags()  # the outer run's explicit images, binaries and servers
             with open(base / "stdout", "wb") as out, open(base / "stderr", "wb") as err:
                 proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                         cwd=REPO, env=cli_env(cfg))

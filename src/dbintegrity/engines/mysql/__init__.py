@@ -76,9 +76,10 @@ class MySQLEngine(Engine):
         return local.start(cfg, cache, self.name)
 
     def provision(self, cfg: Any, *, force: bool = False, log: Callable[[str], None] = print) -> list[str]:
+        from dbintegrity.engines.mysql import local
         from dbintegrity.provision.mysql_debian import provision_mysql
 
-        bins = provision_mysql(cfg.bin_for(self.spec.name).parent, force=force, log=log)
+        bins = provision_mysql(local.root_of(cfg).parent, force=force, log=log)
         return [f"{self.name}: {bins.version} ready in {bins.root}"]
 
     def access(self) -> AccessDialect:
