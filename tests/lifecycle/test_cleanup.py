@@ -502,3 +502,36 @@ def test_url_run_drops_the_roles_its_pack_created_and_no_other(engine, dbi_confi
         assert keep in eng.list_roles(server), "a role the run did not create was dropped"
     finally:
         owner.close()
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_sigterm_ends_dbintegrity_check_within_seconds(engine, provider, dbi_config, tmp_path):
+    """``dbintegrity check`` cancelled by CI (SIGTERM) mid-gate: it ends within seconds, non-zero, and
+    leaves no server, container or scratch dir."""
+    workdir = tmp_path / "work"
+    argv = [sys.executable, "-m", "dbintegrity.cli", "check", pack_name(dbi_config), "--engines", engine,
+            "--packs", str(dbi_config.packs_dir), "--workdir", str(workdir),
+            *provider_options(dbi_config, engine, provider), *binaries(dbi_config, tmp_path)]
+    log = tmp_path / "check.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path,
+                                env=inner_env(tmp_path / "unused.json"))
+    run = InnerRun(proc, log, tmp_path / "unused.json")
+    try:
+        # Its server is up (a process in the workdir, or a container of its run) and its probes are running.
+        run.wait_until("its server", lambda: reaper.containers_of(proc.pid) if provider == "docker"
+                       else [x for x in leftovers(workdir) if x.startswith("process")])
+        time.sleep(2.0)  # into the gate's probes
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = run.wait(INTERRUPT_TIMEOUT_S)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    output = run.output()
+    assert code != 0, f"dbintegrity check exited 0 after SIGTERM; output:\n{output}"
+    assert took <= INTERRUPT_TIMEOUT_S, f"dbintegrity check ended {took:.1f} s after SIGTERM"
+    assert "Traceback" not in output, output
+    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check", output, pid=proc.pid)
