@@ -3,7 +3,7 @@
 # neither: `./scripts/docker.sh start` then, when done, `./scripts/docker.sh stop`.
 #   start: if no Docker engine answers, installs one from the system's packages (root with apt-get),
 #          starts `dockerd` with the vfs storage driver (works inside containers and VMs without overlayfs),
-#          waits until it answers, then builds the local MySQL and PostgreSQL images from Debian packages
+#          waits until it answers, then builds the local image of every engine line from Debian packages
 #          (`dbintegrity images build`: no registry needed; official images are used where one answers).
 #   stop:  stops only the daemon that `start` started (by its pid), never one that was already running.
 # CI runs both (.ci/run); a developer with Docker Desktop or a running dockerd needs neither.
@@ -39,7 +39,7 @@ start() {
     answers || { echo "docker: dockerd did not answer within 60 s:" >&2; tail -n 20 "$state/dockerd.log" >&2; exit 1; }
     echo "docker: $(docker version --format 'engine {{.Server.Version}}') ready"
   fi
-  .venv/bin/dbintegrity images build --engines mysql,postgres
+  .venv/bin/dbintegrity images build --engines all
 }
 
 stop() {

@@ -71,7 +71,7 @@ def fake_tc(monkeypatch):
     FakeContainer.fail_start = None
     monkeypatch.setattr(docker, "engine_answers", lambda: None)
     monkeypatch.setattr(docker, "image_answer", lambda image: ("present", ""))
-    monkeypatch.setattr(docker, "_use_ryuk", lambda: True)
+    monkeypatch.setattr(docker, "use_ryuk", lambda: True)
     monkeypatch.setattr(reaper, "sweep", lambda: [])
     for mod, cls in (("testcontainers.community.mysql", "MySqlContainer"),
                      ("testcontainers.community.postgres", "PostgresContainer")):
@@ -138,7 +138,7 @@ def test_a_container_that_fails_to_start_is_removed(tmp_path, fake_tc, error):
 
 def test_without_ryuk_the_runs_own_reaper_is_started(tmp_path, fake_tc, monkeypatch):
     started = []
-    monkeypatch.setattr(docker, "_use_ryuk", lambda: False)
+    monkeypatch.setattr(docker, "use_ryuk", lambda: False)
     monkeypatch.setattr(reaper, "ensure", started.append)
     cfg = resolve([], base=tmp_path)
     docker.start(cfg, "mysql", tmp_path)

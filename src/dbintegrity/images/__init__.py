@@ -174,6 +174,26 @@ def _mysql_root(cfg: Config, work: Path, line: str, log: Callable[[str], None]) 
     return root, bins.version, {"MYSQL_VERSION": bins.version, "MYSQL_MAJOR": line}
 
 
+def _mariadb_root(cfg: Config, work: Path, line: str, log: Callable[[str], None]) -> tuple[Path, str, dict[str, str]]:
+    """The provisioned MariaDB root of ``line`` (10.11: Debian 12's closure, 11.8: sid's, glibc included
+    either way) plus busybox, copied: the original stays."""
+    from dbintegrity.engines import spec
+    from dbintegrity.engines.mariadb import local
+    from dbintegrity.provision.mysql_debian import ProvisionError
+
+    chosen = spec("mariadb").line(line)
+    if chosen is None:
+        raise ImageError(f"no MariaDB line {line} (known: {', '.join(ln.version for ln in spec('mariadb').lines)})")
+    try:
+        bins = local.provision(cfg, chosen, force=False, log=log)
+    except ProvisionError as exc:
+        raise ImageError(str(exc)) from None
+    root = _fresh(work / f"mariadb-{line}-root")
+    shutil.copytree(bins.root, root, symlinks=True)
+    _fetch(work, None, [BUSYBOX], root, log)
+    return root, bins.version, {"MARIADB_VERSION": bins.version, "MARIADB_MAJOR": line}
+
+
 _POSTGRES_SUITES = {"15": None, "18": "sid"}
 """Where each PostgreSQL line's packages come from: Debian 12 (this machine's release) has 15, sid has 18."""
 
@@ -231,6 +251,8 @@ _RECIPES = {
     "mysql": _Recipe(_mysql_root, ("9.7",), "mysql-entrypoint.sh", "mysqld", 3306, None, "/var/lib/mysql", (
         *_NEVER_USED, "usr/bin/mysql[a-z]*", "usr/bin/myisam*", "usr/bin/ibd2sdi", "usr/bin/innochecksum", "usr/bin/perror",
         "usr/bin/mysql_*", "usr/sbin/mysqld-debug", ".dbintegrity-provisioned.json")),
+    "mariadb": _Recipe(_mariadb_root, ("11.8", "10.11"), "mariadb-entrypoint.sh", "mariadbd", 3306, None,
+                       "/var/lib/mysql", (*_NEVER_USED, ".dbintegrity-provisioned.json")),
     "postgres": _Recipe(_postgres_root, ("15", "18"), "postgres-entrypoint.sh", "postgres", 5432, "postgres",
                         "/var/lib/postgresql/data",
                         (*_NEVER_USED, "usr/lib/x86_64-linux-gnu/libLLVM*", "usr/lib/x86_64-linux-gnu/libz3*",

@@ -153,7 +153,7 @@ RUN_TOKEN = secrets.token_hex(6)
 
 
 @functools.cache
-def _use_ryuk() -> bool:
+def use_ryuk() -> bool:
     """Testcontainers' Ryuk when it is not disabled and its image is present or pullable; else our reaper."""
     from testcontainers.core.config import testcontainers_config as tc
 
@@ -177,7 +177,7 @@ def start(cfg: Config, engine: str, cache: Path) -> Server:
 
         raise EngineUnavailable(f"{engine} via the docker provider is unavailable: {detail}")
     reaper.sweep()
-    if not _use_ryuk():
+    if not use_ryuk():
         reaper.ensure(RUN_TOKEN)
     password = secrets.token_hex(8)
     eng = get_engine(engine)
