@@ -19,7 +19,7 @@ from typing import Any
 
 from dbintegrity.engines.base import Engine
 from dbintegrity.model import Schema, Table
-from dbintegrity.synth import Plan
+from dbintegrity.synth import Insert, Plan
 from dbintegrity.viewmeaning import Clock
 
 
@@ -103,13 +103,30 @@ class ProbeSession:
                f"VALUES ({', '.join(['%s'] * len(cols))})")
         return self.run(sql, [_param(row[c]) for c in cols])
 
+    def put(self, ins: Insert) -> Outcome:
+        """Insert one row of a plan; a row the plan needs only to exist (``exists_key``) is looked up first
+        and kept if it is there (a DEFAULT's parent that the schema's own data already holds)."""
+        if ins.exists_key is not None and self.fetch(ins.table, ins.exists_key) is not None:
+            return Outcome(True)
+        return self.insert(ins.table, ins.row)
+
     def apply(self, plan: Plan) -> tuple[int, Outcome]:
         """Insert a plan's rows in order; stop at the first rejection (index and outcome)."""
         for i, ins in enumerate(plan.inserts):
-            out = self.insert(ins.table, ins.row)
+            out = self.put(ins)
             if not out.ok:
                 return i, out
         return len(plan.inserts), Outcome(True)
+
+    def build_parents(self, plan: Plan) -> Outcome:
+        """Insert every row of ``plan`` but its target; a rejection raises the probe's failure: the rows
+        were built to be valid, so a refusal here is the schema (or the builder) breaking a promise."""
+        for ins in plan.inserts[:-1]:
+            out = self.put(ins)
+            if not out.ok:
+                raise self.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
+                                rows=str(ins.row))
+        return Outcome(True)
 
     def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> Outcome:
         q = self.engine.quote

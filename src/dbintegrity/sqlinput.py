@@ -123,8 +123,9 @@ def parse_defines(values: Iterable[str]) -> dict[str, str]:
 
 _FLYWAY = re.compile(r"(?P<prefix>[VUR])(?P<version>\d+(?:[._]\d+)*)?__(?P<description>.*)\.sql", re.IGNORECASE)
 _FLYWAY_CALLBACK = re.compile(r"(?P<event>(?:before|after)[A-Z][A-Za-z]*)(?:__.*)?\.sql")
-_NUMBERED = re.compile(r"(\D*?)\d")
-"""A numbered name: what comes before its first number (``01_x``: nothing, ``step_12_y``: ``step_``)."""
+_NUMBERED = re.compile(r"(\D*?)(\d+)")
+"""A numbered name: what comes before its first number (``01_x``: nothing, ``step_12_y``: ``step_``), and
+that number."""
 _RANKS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((rank, re.compile(rx, re.IGNORECASE)) for rank, rx in (
     (5, r"(INSERT|COPY|UPDATE|DELETE|REPLACE|LOAD\s+DATA)\b"),
     (1, r"CREATE\s+UNIQUE\s+(CLUSTERED\s+|NONCLUSTERED\s+)?INDEX\b"),
@@ -148,7 +149,8 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
        description; ``beforeMigrate`` first and ``afterMigrate`` last; undo migrations (``U1__x.sql``) and
        other callbacks are not applied.
     2. Every name is numbered, after the same prefix if any (``2_x.sql``, ``10_y.sql``; ``step_01_x.sql``,
-       ``step_02_y.sql``): natural order, numbers compared as numbers (``2_`` before ``10_``).
+       ``step_02_y.sql``): natural order, numbers compared as numbers (``2_`` before ``10_``).  A number
+       that every name shares (``CDM_5.4_ddl.sql``, ``CDM_5.4_constraints.sql``) is a version: no order.
     3. Otherwise the names carry no order, so the files go by what they hold (:func:`ddl_rank`): tables
        before keys before the constraints that need those keys before indexes, then other DDL (views,
        routines, triggers), then data; files of one kind in natural name order.  This is the order the
@@ -163,8 +165,11 @@ def ordered_files(folder: Path, *, dialect: str | SplitRules, log: Callable[[str
     callbacks = [(p, m) for p in tree if (m := _FLYWAY_CALLBACK.fullmatch(p.name))]
     if flyway and len(flyway) + len(callbacks) == len(tree):
         return _flyway_order(flyway, callbacks, log)
-    prefixes = {m.group(1).lower() if (m := _NUMBERED.match(p.name)) else None for p in files}
-    if None not in prefixes and len(prefixes) == 1:
+    numbered = [_NUMBERED.match(p.name) for p in files]
+    prefixes = {m.group(1).lower() if m else None for m in numbered}
+    numbers = {int(m.group(2)) for m in numbered if m}
+    # The same number in every name (``CDM_5.4_ddl.sql``, ``CDM_5.4_indices.sql``) is a version, not an order.
+    if None not in prefixes and len(prefixes) == 1 and (len(files) == 1 or len(numbers) > 1):
         return files
     return sorted(files, key=lambda p: (ddl_rank(p, dialect=dialect), natural_key(p.name)))
 

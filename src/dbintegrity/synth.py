@@ -50,6 +50,9 @@ class Unsynthesizable(Exception):
 class Insert:
     table: str
     row: dict[str, Any]
+    exists_key: dict[str, Any] | None = None
+    """Set when the plan needs only that a row with this key exists (the parent a column's DEFAULT points
+    at, which the schema's own data may hold already): the probe inserts it only if it is not there."""
 
 
 @dataclass
@@ -285,7 +288,7 @@ class PlanBuilder:
         if unique and col.name.lower() in checked_columns(table):
             return self._distinct(table, col, target)
         if unique:
-            return unique_value(col)
+            return self._unused(table, col)
         if target:
             if col.nullable and col.default is None and self.draw(st.integers(0, 5)) == 0:
                 return None
@@ -321,6 +324,7 @@ class PlanBuilder:
                for ins in self.plan.inserts):
             return  # this plan already holds that parent
         self.row(fk.ref_table, values, depth=depth + 1, trail=trail)
+        self.plan.inserts[-1].exists_key = values  # row() adds the parent last, after its own parents
 
     def _cycle_parent(self, table: Table, fk: ForeignKey, row: dict[str, Any], depth: int,
                       trail: tuple[str, ...]) -> bool:
@@ -337,6 +341,19 @@ class PlanBuilder:
         for c, rc in zip(fk.columns, fk.ref_columns, strict=True):
             row[c] = parent[rc]
         return True
+
+    def _unused(self, table: Table, col: Column) -> Any:
+        """A never-repeated value (:func:`unique_value`) that no row of this plan holds yet: a short key
+        (``CHAR(1)``, ``TINYINT``) cycles through its few values, and a plan can hold many of its rows."""
+        used = self.used.setdefault((table.name, col.name), set())
+        for _ in range(64):
+            value = unique_value(col)
+            seen = value.lower() if isinstance(value, str) else value
+            if seen not in used:
+                used.add(seen)
+                return value
+        raise Unsynthesizable(f"{table.name}.{col.name} ({col.type}) has too few distinct values for the rows "
+                              "this probe needs")
 
     def _distinct(self, table: Table, col: Column, target: bool) -> Any:
         """For a key column under a CHECK: a value drawn near the CHECK's boundaries, new to this plan."""
@@ -521,16 +538,32 @@ def boundaries_for(table: Table, column: str) -> list[Any]:
     return out
 
 
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(n: int) -> str:
+    out = ""
+    while True:
+        n, d = divmod(n, 36)
+        out = _DIGITS36[d] + out
+        if n == 0:
+            return out
+
+
 def unique_value(col: Column) -> Any:
     """A value no other synthesised row has, valid for the column's type."""
     n = next(_serial)
     fam = col.family
     if fam in ("varchar", "char", "text"):
         size = _size(col.type) or 64
-        token = uuid.uuid4().hex if size >= 32 else f"{n:x}"
         if size >= 36 and col.name.endswith("id"):
             return str(uuid.uuid4())
-        return token[:size]
+        if size >= 32:
+            return uuid.uuid4().hex[:size]
+        # The low-order digits of the counter: a CHAR(2) key takes all 36**2 values before one repeats.
+        # (Its leading digits would repeat 36 times in a row once the counter outgrew the column.)
+        # Lower case only: MySQL's default collations compare 'a' and 'A' as equal.
+        return _base36(n)[-size:]
     if fam in INT_RANGES:
         low, high = INT_RANGES[fam]
         if high >= 2**31 - 1 and low <= 1_000_000:

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from dbintegrity import sqlregex
 from dbintegrity.evaluate import Unsupported, compile_expr
-from dbintegrity.model import Check, Column, Schema, Table
+from dbintegrity.model import Check, Column, ForeignKey, Schema, Table
 from dbintegrity.sqlexpr import normalize
-from dbintegrity.synth import PlanBuilder, Retry, as_stored
+from dbintegrity.synth import PlanBuilder, Retry, as_stored, unique_value
 
 DOSAGE = "^([1-9][0-9]{0,4}([.][0-9]{1,3})?|0[.][0-9]{0,2}[1-9]) (mg|mcg|units)$"
 
@@ -120,3 +120,54 @@ def test_builder_meets_a_check_over_a_clock_default_across_the_write_window():
     assert all(window.check_passes({**row, "c": clock}) for clock in (early, late, early + dt.timedelta(minutes=5)))
     with pytest.raises(Unsupported, match="CHECK reads c"):
         as_stored(table, row)  # without a clock the default is not evaluated: a probe would skip, saying so
+
+
+# -- keys of few values ------------------------------------------------------------------------------------
+
+def _short_keys() -> Schema:
+    """Open Hospital's shape: CHAR(1) and CHAR(2) primary keys, and a table with several keys into each."""
+    code = {"code": Column("code", "char(1)", False)}
+    kind = {"kind": Column("kind", "char(2)", False)}
+    child = Table("admission", {"id": Column("id", "integer", False),
+                                **{f"k{i}": Column(f"k{i}", "char(2)", False) for i in range(4)},
+                                **{f"c{i}": Column(f"c{i}", "char(1)", False) for i in range(3)}},
+                  primary_key=("id",),
+                  foreign_keys=[*(ForeignKey((f"k{i}",), "kind", ("kind",)) for i in range(4)),
+                                *(ForeignKey((f"c{i}",), "code", ("code",)) for i in range(3))])
+    return Schema({"code": Table("code", code, primary_key=("code",)),
+                   "kind": Table("kind", kind, primary_key=("kind",)), "admission": child})
+
+
+def test_short_keys_never_repeat_within_a_plan_however_long_the_run():
+    """A run draws thousands of key values; a CHAR(2) key's values must not repeat while the run goes on
+    (they once did: the counter's leading digits were kept, so 16 values in a row came out alike)."""
+    schema = _short_keys()
+    for seed in range(300):
+        builder = PlanBuilder(schema, _no_draw, rng=random.Random(seed))
+        builder.row("admission")
+        plan = builder.plan
+        for table, column in (("kind", "kind"), ("code", "code")):
+            keys = [ins.row[column].lower() for ins in plan.inserts if ins.table == table]
+            assert len(keys) == len(set(keys)), f"plan {seed}: {table} keys repeat: {keys}"
+            assert all(len(k) <= (2 if table == "kind" else 1) for k in keys), keys
+
+
+def test_short_key_values_cycle_through_every_value():
+    col = Column("kind", "char(2)", False)
+    values = [unique_value(col) for _ in range(36 * 36)]
+    assert len({v.lower() for v in values}) == 36 * 36
+
+
+def test_a_defaults_parent_is_marked_as_needed_only_to_exist():
+    """``usr_id DEFAULT 'admin' REFERENCES usr``: the schema's own data may hold 'admin' already, so the
+    probe inserts that parent only if it is not there (Open Hospital preloads it)."""
+    schema = Schema({
+        "usr": Table("usr", {"id": Column("id", "varchar(20)", False)}, primary_key=("id",)),
+        "bill": Table("bill", {"id": Column("id", "integer", False),
+                               "usr_id": Column("usr_id", "varchar(20)", False, default="'admin'")},
+                      primary_key=("id",), foreign_keys=[ForeignKey(("usr_id",), "usr", ("id",))]),
+    })
+    builder = PlanBuilder(schema, _no_draw, rng=random.Random(1))
+    builder.row("bill", omit=frozenset({"usr_id"}))
+    parent = next(ins for ins in builder.plan.inserts if ins.table == "usr")
+    assert parent.row["id"] == "admin" and parent.exists_key == {"id": "admin"}

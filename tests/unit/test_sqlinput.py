@@ -193,6 +193,16 @@ def test_unnumbered_folder_goes_by_kind_of_ddl():
                    "CLINIC_postgresql_constraints.sql", "CLINIC_postgresql_indices.sql"]
 
 
+def test_a_version_every_name_shares_is_no_order(tmp_path):
+    """OMOP CDM ships ``OMOPCDM_postgresql_5.4_ddl.sql`` ... ``_5.4_constraints.sql``: the shared ``5`` is the
+    release, not a step number, so the files still go by what they hold."""
+    for path in (FIXTURES / "ohdsi").iterdir():
+        (tmp_path / path.name.replace("_postgresql_", "_postgresql_5.4_")).write_bytes(path.read_bytes())
+    got = [p.name for p in ordered_files(tmp_path, dialect="postgres")]
+    assert got == ["CLINIC_postgresql_5.4_ddl.sql", "CLINIC_postgresql_5.4_primary_keys.sql",
+                   "CLINIC_postgresql_5.4_constraints.sql", "CLINIC_postgresql_5.4_indices.sql"]
+
+
 def test_unnumbered_folder_kinds_views_and_data_last(tmp_path):
     (tmp_path / "a_data.sql").write_text("-- rows\nINSERT INTO t VALUES (1);")
     (tmp_path / "b_views.sql").write_text("CREATE VIEW v AS SELECT 1;")

@@ -38,14 +38,6 @@ def _plan(probe: ProbeSession, data: st.DataObject, table: str, overrides: dict[
     return plan
 
 
-def _parents(probe: ProbeSession, plan: Plan) -> None:
-    for ins in plan.inserts[:-1]:
-        out = probe.insert(ins.table, ins.row)
-        if not out.ok:
-            raise probe.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
-                             rows=str(ins.row))
-
-
 def _variants(label: str) -> list[str]:
     """Values outside the set that sit close to a label: case, whitespace and empty."""
     out = ["", f"zz_{label}_x", f" {label}", f"{label} ", label.upper(), label.capitalize(), f"{label}\t"]
@@ -68,7 +60,7 @@ def test_enum_domain(engine, item, dbi_probe, data):
     plan = _plan(dbi_probe, data, it.table)
     key_row = plan.target.row
     with dbi_probe.example():
-        _parents(dbi_probe, plan)
+        dbi_probe.build_parents(plan)
         labels = col.enum or ()
         for value in [*labels, *_variants(labels[0]), None]:
             row = dict(key_row, **{col.name: value})
@@ -116,7 +108,7 @@ def test_not_null(engine, item, dbi_probe, data):
     it = item_or_fail(item)
     plan = _plan(dbi_probe, data, it.table)
     with dbi_probe.example():
-        _parents(dbi_probe, plan)
+        dbi_probe.build_parents(plan)
         out = dbi_probe.insert(it.table, dict(plan.target.row, **{it.key: None}))
         note(dbi_probe.reproduction())
         if out.ok and (why := _filled_by_trigger(dbi_probe, it.table, it.key, plan.target.row, "INSERT")):
@@ -288,7 +280,7 @@ def test_unique(engine, item, dbi_probe, data):
         if not out.ok:
             raise dbi_probe.fail(f"INSERT {it.table}", want="accepted", have=str(out))
         second = _plan(dbi_probe, data, it.table, dup_values)
-        _parents(dbi_probe, second)
+        dbi_probe.build_parents(second)
         out = dbi_probe.insert(it.table, second.target.row)
         note(dbi_probe.reproduction())
         if out.ok or out.kind != "unique":
@@ -303,7 +295,7 @@ def test_unique(engine, item, dbi_probe, data):
             if not out.ok:
                 raise dbi_probe.fail(f"{it.table} UNIQUE ({', '.join(cols)}) with {nullable[0]} NULL",
                                      want="accepted", have=str(out))
-            _parents(dbi_probe, b)
+            dbi_probe.build_parents(b)
             out = dbi_probe.insert(it.table, b.target.row)
             what = f"{it.table} UNIQUE ({', '.join(cols)}) with {nullable[0]} NULL twice"
             if nulls_distinct and not out.ok:

@@ -31,10 +31,7 @@ def _setup(probe: ProbeSession, data: st.DataObject, table: str) -> Plan:
         plan: Plan = data.draw(valid_plan(probe.schema, table), label=f"{table} row")
     except CANNOT_PROBE as exc:
         skip_because(exc)
-    for ins in plan.inserts[:-1]:
-        out = probe.insert(ins.table, ins.row)
-        if not out.ok:
-            raise probe.fail(f"building the parents of {table}", want="accepted", have=str(out), rows=str(ins.row))
+    probe.build_parents(plan)
     return plan
 
 
