@@ -27,8 +27,7 @@ FLAGS="--no-defaults --user=root --datadir=$DATADIR --basedir=/usr --lc-messages
   --socket=$SOCKET --pid-file=/run/mysqld/mysqld.pid --character-set-server=utf8mb4
   --collation-server=utf8mb4_unicode_ci --local-infile=1 --skip-log-bin"
 client() { mariadb --no-defaults --socket="$SOCKET" -uroot "$@"; }
-sql_string() { printf "'%s'" "$(printf %s "$1" | sed -e 's/\\/\\\\/g' -e "s/'/''/g")"; }
-sql_name() { printf '`%s`' "$(printf %s "$1" | sed -e 's/`/``/g')"; }
+. /usr/local/lib/dbintegrity/mysql-family-lib.sh
 mkdir -p /run/mysqld "$DATADIR"
 if [ ! -d "$DATADIR/mysql" ]; then
   if [ -z "$ROOT_PASSWORD" ] && [ -z "$ALLOW_EMPTY" ]; then
@@ -48,41 +47,15 @@ if [ ! -d "$DATADIR/mysql" ]; then
   # shellcheck disable=SC2086
   mariadbd $FLAGS --skip-networking "$@" &
   temp=$!
-  i=0
-  until client -e "SELECT 1" >/dev/null 2>&1; do
-    i=$((i + 1)); [ "$i" -lt 600 ] || { echo "error: temporary server did not start" >&2; exit 1; }
-    kill -0 "$temp" || { echo "error: temporary server died" >&2; exit 1; }
-    sleep 0.1
-  done
-  pw=$(sql_string "$ROOT_PASSWORD")
-  roothost=$(sql_string "$ROOT_HOST")
+  wait_for_temporary_server "$temp"
   {
     echo "SET @@SESSION.SQL_LOG_BIN=0;"
+    # --bootstrap made root and anonymous accounts for every local host name: keep root@localhost only
     echo "DELETE FROM mysql.global_priv WHERE User='' OR (User='root' AND Host NOT IN ('localhost'));"
     echo "FLUSH PRIVILEGES;"
-    echo "ALTER USER 'root'@'localhost' IDENTIFIED BY $pw;"
-    if [ "$ROOT_HOST" != localhost ]; then
-      echo "CREATE USER 'root'@$roothost IDENTIFIED BY $pw;"
-      echo "GRANT ALL ON *.* TO 'root'@$roothost WITH GRANT OPTION;"
-    fi
-    if [ -n "$DATABASE" ]; then
-      echo "CREATE DATABASE IF NOT EXISTS $(sql_name "$DATABASE");"
-    fi
-    if [ -n "$USER_NAME" ] && [ "$USER_NAME" != root ]; then
-      echo "CREATE USER $(sql_string "$USER_NAME")@'%' IDENTIFIED BY $(sql_string "$USER_PASSWORD");"
-      if [ -n "$DATABASE" ]; then
-        echo "GRANT ALL ON $(sql_name "$DATABASE").* TO $(sql_string "$USER_NAME")@'%';"
-      fi
-    fi
-    echo "FLUSH PRIVILEGES;"
+    accounts_sql
   } | client
-  for f in /docker-entrypoint-initdb.d/*; do
-    case "$f" in
-      *.sh) echo "running $f"; . "$f" ;;
-      *.sql) echo "running $f"; client --password="$ROOT_PASSWORD" ${DATABASE:+"$DATABASE"} <"$f" ;;
-      *.sql.gz) echo "running $f"; gunzip -c "$f" | client --password="$ROOT_PASSWORD" ${DATABASE:+"$DATABASE"} ;;
-    esac
-  done
+  run_initdb
   kill -TERM "$temp"
   wait "$temp" || true
   echo "MariaDB init process done. Ready for start up."
