@@ -39,13 +39,21 @@ def ensure(token: str) -> None:
     _reapers[key] = proc
 
 
+def _listed(client: Any, labels: list[str]) -> list[dict[str, Any]]:
+    """Containers (running or not) matching all ``labels``, as the list call returns them: one request.
+
+    Not ``client.containers.list``, which inspects each container after listing it and fails with
+    NotFound when one is removed in between (by a reaper, or a run ending at the same time)."""
+    return list(client.api.containers(all=True, filters={"label": labels}))
+
+
 def remove_labelled(client: Any, labels: list[str]) -> list[str]:
     """Force-remove every container (running or not) matching all ``labels`` (``key=value``); their ids."""
     removed = []
-    for container in client.containers.list(all=True, filters={"label": labels}):
+    for row in _listed(client, labels):
         with contextlib.suppress(Exception):  # gone meanwhile, or removal already in progress
-            container.remove(force=True, v=True)
-            removed.append(container.short_id)
+            client.api.remove_container(row["Id"], force=True, v=True)
+            removed.append(row["Id"][:12])
     return removed
 
 
@@ -59,8 +67,8 @@ def containers_of(pid: int) -> list[str]:
         return []
     labels = [f"{PID_LABEL}={pid}", f"{HOST_LABEL}={socket.gethostname()}"]
     try:
-        return [f"container {c.short_id} ({c.status}, run {c.labels.get(RUN_LABEL)}) of pid {pid}"
-                for c in client.containers.list(all=True, filters={"label": labels})]
+        return [f"container {row['Id'][:12]} ({row.get('State')}, run {(row.get('Labels') or {}).get(RUN_LABEL)}) "
+                f"of pid {pid}" for row in _listed(client, labels)]
     finally:
         client.close()
 
@@ -75,12 +83,12 @@ def sweep() -> list[str]:
     removed = []
     try:
         host = socket.gethostname()
-        for container in client.containers.list(all=True, filters={"label": [f"{HOST_LABEL}={host}"]}):
-            pid = str(container.labels.get(PID_LABEL, ""))
+        for row in _listed(client, [f"{HOST_LABEL}={host}"]):
+            pid = str((row.get("Labels") or {}).get(PID_LABEL, ""))
             if pid.isdigit() and not _alive(int(pid)):
                 with contextlib.suppress(Exception):
-                    container.remove(force=True, v=True)
-                    removed.append(container.short_id)
+                    client.api.remove_container(row["Id"], force=True, v=True)
+                    removed.append(row["Id"][:12])
     finally:
         client.close()
     return removed
