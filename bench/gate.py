@@ -32,6 +32,9 @@ def run(engines: str, paths: list[str], provider: str = "local") -> tuple[float,
     rates = {m.group(1): float(m.group(2)) for m in
              re.finditer(r"^(\w+)_probe_statements: \d+ in [\d.]+ s of probes, (\d+) statements/s", done.stdout, re.M)}
     tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()[-200:]
+    for line in done.stdout.splitlines():  # a benchmark of a failing gate is no figure: say what failed
+        if line.startswith(("FAILED ", "ERROR ")):
+            print(f"    {line[:300]}", flush=True)
     return wall, rates, tail
 
 

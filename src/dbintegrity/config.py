@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dbintegrity.engines import all_keys, expand, specs
@@ -100,6 +100,14 @@ class Config:
     def url_for(self, engine: str) -> str | None:
         """The url provider's address for ``engine`` (a key: ``postgres@18`` uses ``--postgres-url``)."""
         return self.urls.get(engine.partition("@")[0])
+
+    def on_server(self, engine: str, url: str, **changes: object) -> Config:
+        """This config, run on the existing server ``url`` for ``engine`` alone (the url provider).
+
+        Per-engine settings are keyed by the engine's name: ``postgres@18`` keeps its url under ``postgres``.
+        """
+        return replace(self, provider="url", engines=(engine,), urls={**self.urls, engine.partition("@")[0]: url},
+                       **changes)  # type: ignore[arg-type]
 
     def bin_for(self, name: str) -> Path | None:
         """``--<name>-bin`` if it was set."""

@@ -11,7 +11,6 @@ its verdict.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import re
@@ -138,8 +137,7 @@ class Gate:
     def argv(self, job: Job) -> list[str]:
         from dbintegrity.check import gate_args  # the gate's own command line: one source of truth
 
-        child_cfg = dataclasses.replace(self.cfg, provider="url", engines=(job.engine,), packs_dir=job.packs_dir,
-                                        packs=(job.pack,), urls={job.engine: job.url})
+        child_cfg = self.cfg.on_server(job.engine, job.url, packs_dir=job.packs_dir, packs=(job.pack,))
         return [sys.executable, "-c", _CHILD, str(job.workdir / "result.json"), json.dumps(list(job.focus)),
                 *gate_args(child_cfg, [job.pack]), "-x", "-q", "--no-header", "-p", "no:warnings", *self.extra]
 

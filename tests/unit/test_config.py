@@ -171,3 +171,12 @@ def test_readme_mentions_every_option():
     text = readme.read_text(encoding="utf-8")
     missing = [s for o in OPTIONS for s in (o.flag, o.env) if s not in text]
     assert missing == [], f"README.md does not mention {missing}"
+
+
+def test_a_versioned_engine_on_an_existing_server_keeps_its_url_under_the_engines_name(tmp_path):
+    """``dbintegrity seed``/``load``/the gate's child runs on ``postgres@18`` with --url: the url is the
+    ``--postgres-url`` setting, and it is handed on to another run under that flag."""
+    cfg = resolve([lambda opt: None], base=tmp_path).on_server("postgres@18", "postgresql://u@127.0.0.1:5/db")
+    assert (cfg.provider, cfg.engines) == ("url", ("postgres@18",))
+    assert cfg.url_for("postgres@18") == "postgresql://u@127.0.0.1:5/db"
+    assert cfg.engine_flags() == ["--postgres-url", "postgresql://u@127.0.0.1:5/db"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dbintegrity import providers
+from dbintegrity import images, providers
 from dbintegrity.config import resolve
 from dbintegrity.errors import ConfigError, EngineUnavailable
 from dbintegrity.providers import docker, local, url
@@ -279,6 +279,10 @@ def test_a_local_build_stands_in_only_for_its_own_version_line(tmp_path, offline
     assert why.endswith("run `dbintegrity images build --engines postgres@18` (it is then found by itself) or "
                         "`docker pull postgres:18`")
     assert asked == [("postgres", "15"), ("postgres", "18")]
-    image, why = docker.find_image(cfg, "mariadb@10.11")  # no recipe: the fix does not offer one
+    image, why = docker.find_image(cfg, "mariadb@10.11")
+    assert image is None and why.endswith("run `dbintegrity images build --engines mariadb@10.11` (it is then found "
+                                          "by itself) or `docker pull mariadb:10.11`")
+    monkeypatch.setattr(images, "buildable", lambda name, version: False)  # a line with no recipe
+    image, why = docker.find_image(cfg, "mariadb@10.11")
     assert image is None and why.endswith("run `docker pull mariadb:10.11` where a registry is reachable, or use "
                                           "--provider local")

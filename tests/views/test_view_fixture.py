@@ -22,6 +22,11 @@ pytestmark = pytest.mark.integrity
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "packs"
 
 
+def _outer(dbi_config) -> list[str]:
+    """The outer run's provider, engines and explicit engine settings, for the inner run."""
+    return ["--provider", dbi_config.provider, "--engines", ",".join(dbi_config.engines), *dbi_config.engine_flags()]
+
+
 def _check(packs: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
     code = main(["check", "clinic_views", "--packs", str(packs), *extra])
     out = capsys.readouterr()
@@ -29,7 +34,7 @@ def _check(packs: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tupl
 
 
 def test_views_and_trigger_pass_as_declared(capsys, dbi_config):
-    code, out = _check(FIXTURE, capsys)
+    code, out = _check(FIXTURE, capsys, *_outer(dbi_config))
     assert code == 0, out
     assert "test_view_columns" not in out  # nothing failed
     for engine in dbi_config.engines:
@@ -95,7 +100,8 @@ def test_clock_boundary_off_by_one_is_caught_at_the_frozen_instant(tmp_path, cap
 
 def test_view_operator_mutants_are_killed_by_the_answer_probes(capsys, dbi_config):
     """The mutation self-test's view operator: its DDL applies on every engine and the view probes kill it."""
-    code = main(["mutate", "clinic_views", "--packs", str(FIXTURE), "--operator", "change_view_filter"])
+    code = main(["mutate", "clinic_views", "--packs", str(FIXTURE), "--operator", "change_view_filter",
+                 *_outer(dbi_config)])
     out = capsys.readouterr().out
     assert code == 0, out
     for engine in dbi_config.engines:

@@ -13,7 +13,6 @@ empty, header) or a load the engine refused (rolled back).
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -65,7 +64,7 @@ def run_load(cfg: Config, *, pack: str, csv_dir: Path, url: str | None = None, e
     database = ""
     if url:
         database = database_of(eng, url)
-        cfg = dataclasses.replace(cfg, provider="url", engines=(eng,), urls={**cfg.urls, eng: url})
+        cfg = cfg.on_server(eng, url)
     runtime = Runtime(cfg, log=lambda m: print(m, file=sys.stderr))
     try:
         runtime.contract(pack)  # an unknown pack or a broken contract fails before any server starts

@@ -8,7 +8,6 @@ the URL names, on a server it neither starts nor stops.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -39,7 +38,7 @@ def run_seed(cfg: Config, *, pack: str, engine: str, url: str | None = None, sca
     database = ""
     if url:
         database = database_of(engine, url)
-        cfg = dataclasses.replace(cfg, provider="url", engines=(engine,), urls={**cfg.urls, engine: url})
+        cfg = cfg.on_server(engine, url)
     runtime = Runtime(cfg, log=lambda m: print(m, file=sys.stderr))
     label = ""
     try:

@@ -52,7 +52,8 @@ class PostgresEngine(Engine):
         schemas_in_database=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
-        "23503": "fk", "23514": "check", "P0001": "rule", "23502": "not_null", "23505": "unique",
+        # 23001 restrict_violation: PostgreSQL 18 refuses a delete under ON DELETE RESTRICT with it (15: 23503)
+        "23503": "fk", "23001": "fk", "23514": "check", "P0001": "rule", "23502": "not_null", "23505": "unique",
         "22P02": "invalid_value", "22007": "invalid_value", "22008": "out_of_range", "22003": "out_of_range",
         "22001": "out_of_range", "428C9": "generated", "23P01": "unique",
         "42501": "permission",
