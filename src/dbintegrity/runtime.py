@@ -45,7 +45,9 @@ class Runtime:
         self._bound: dict[str, Engine] = {}
         self._failed: dict[str, DbIntegrityError] = {}
         self._templates: dict[tuple[str, str], str] = {}
-        self._broken: dict[tuple[str, str], str] = {}
+        self._broken: dict[tuple[str, str], PackError] = {}
+        """Packs that did not load on an engine: the same error object is raised again for every later
+        test, so the plugin reports it once and skips the rest under it."""
         """(engine, pack) -> the PackError line of a pack that failed to load: not retried per test."""
         self._databases: list[tuple[str, str]] = []
         self._packs: dict[str, Pack] = {}
@@ -151,7 +153,7 @@ class Runtime:
         """The database holding ``pack`` loaded once for this run (the clone source)."""
         key = (engine, pack)
         if key in self._broken:
-            raise PackError(self._broken[key])
+            raise self._broken[key]
         if key not in self._templates:
             started = time.perf_counter()
             name = self.create_database(engine, f"{pack}_tpl")
@@ -159,7 +161,7 @@ class Runtime:
             try:
                 self.load(engine, self.pack(pack), name)
             except PackError as exc:
-                self._broken[key] = str(exc)
+                self._broken[key] = exc
                 raise
             self._templates[key] = name
             self.timings[f"{engine}_{pack}_load_s"] = time.perf_counter() - started

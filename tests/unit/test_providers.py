@@ -286,3 +286,19 @@ def test_a_local_build_stands_in_only_for_its_own_version_line(tmp_path, offline
     image, why = docker.find_image(cfg, "mariadb@10.11")
     assert image is None and why.endswith("run `docker pull mariadb:10.11` where a registry is reachable, or use "
                                           "--provider local")
+
+
+def test_an_error_the_runtime_raises_again_is_reported_once():
+    """An engine that cannot start, or a pack that does not load: the first test fails with the one line,
+    every later test that meets the same error object is skipped under it (not 722 errors)."""
+    from dbintegrity.errors import PackError
+    from dbintegrity.pytest_plugin import one_line_errors
+
+    exc = PackError("pack x: x/mysql/01.sql:3: `CREATE TABLE t ...`: mysql said ERROR 1064: syntax")
+    with pytest.raises(pytest.fail.Exception, match="ERROR 1064"), one_line_errors():
+        raise exc
+    with pytest.raises(pytest.skip.Exception, match=r"not run: .*ERROR 1064.* \(reported once, above\)"), \
+            one_line_errors():
+        raise exc
+    with pytest.raises(pytest.fail.Exception, match="another"), one_line_errors():
+        raise PackError("another pack")  # a different error is a failure of its own
