@@ -9,6 +9,7 @@ CLI both build their flags from it, and the README's option list is checked agai
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,9 @@ def _engine_options() -> tuple[Option, ...]:
             Option(f"{prefix}_url", f"{flag}-url", f"{env}_URL",
                    f"existing {s.title} server for the url provider, e.g. {s.url_example}"),
             Option(f"{prefix}_bin", f"{flag}-bin", f"{env}_BIN", f"local provider: {s.bin_help}"),
+            Option(f"{prefix}_server_options", f"{flag}-server-options", f"{env}_SERVER_OPTIONS",
+                   f"local provider: extra options for the {s.title} server, as one string, also used when its "
+                   f"data dir is initialised, e.g. {flag}-server-options={s.server_options_example}"),
         ]
     return tuple(out)
 
@@ -88,6 +92,8 @@ class Config:
     images: Mapping[str, str] = field(default_factory=dict)
     urls: Mapping[str, str] = field(default_factory=dict)
     bins: Mapping[str, Path] = field(default_factory=dict)
+    server_options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per engine name: extra options for local servers (``--mysql-server-options``), split like a shell."""
     workdir: Path | None = None
     engines_dir: Path = Path(".engines")
     """Provisioned binaries (``.engines/<engine>...``), the template cache and logs."""
@@ -113,12 +119,18 @@ class Config:
         """``--<name>-bin`` if it was set."""
         return self.bins.get(name)
 
+    def server_options_for(self, name: str) -> tuple[str, ...]:
+        """``--<name>-server-options``, split; empty if not set."""
+        return self.server_options.get(name, ())
+
     def engine_flags(self) -> list[str]:
         """Command-line flags that hand this config's explicit engine settings to another dbintegrity run."""
         out: list[str] = []
         for kind, values in (("image", self.images), ("bin", self.bins), ("url", self.urls)):
             for name, value in sorted(values.items()):
                 out += [OPTION_BY_NAME[f"{name}_{kind}"].flag, str(value)]
+        for name, options in sorted(self.server_options.items()):  # one argument: its value starts with --
+            out.append(f"{OPTION_BY_NAME[f'{name}_server_options'].flag}={shlex.join(options)}")
         return out
 
 
@@ -197,6 +209,7 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
         images={n: i for n in names if (i := get(f"{n}_image"))},
         urls=urls,
         bins={n: p for n in names if (p := _path(get(f"{n}_bin"), base)) is not None},
+        server_options={n: tuple(shlex.split(o)) for n in names if (o := get(f"{n}_server_options"))},
         workdir=_path(get("workdir"), base),
         engines_dir=engines_dir,
     )

@@ -15,6 +15,7 @@ import pytest
 
 from dbintegrity import cli
 from dbintegrity.mutate import server_url
+from dbintegrity.providers import local
 
 pytestmark = pytest.mark.integrity
 
@@ -102,6 +103,29 @@ def test_table_names_in_two_letter_cases_say_which_server_setting_they_need(tmp_
     line = next(x for x in err.splitlines() if "error:" in x)
     assert f"{tmp_path / 'steps.sql'}:3: `ALTER TABLE oh_bills ADD COLUMN total INT NULL`" in line
     assert "ERROR 1146" in line and "there is a table OH_BILLS" in line and "lower_case_table_names=1" in line
+    assert "--mysql-server-options=--lower-case-table-names=1" in line
+
+
+def test_the_server_setting_a_schema_needs_is_one_option_of_the_local_provider(tmp_path, dbi_config, capsys,
+                                                                               monkeypatch):
+    """The fix that line names works: a local MySQL started (and initialised) with lower_case_table_names=1
+    loads the schema, and the gate runs over it."""
+    engine = "mysql"
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    ok, why = local.probe(dbi_config, engine)
+    if not ok:
+        pytest.skip(f"the local provider cannot run {engine} here: {why}")
+    (tmp_path / "steps.sql").write_text("CREATE TABLE BILLS (id INT PRIMARY KEY, total INT NOT NULL);\n"
+                                        "ALTER TABLE BILLS RENAME TO OH_BILLS;\n"
+                                        "ALTER TABLE oh_bills ADD COLUMN note VARCHAR(20) NULL;\n")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    code = cli.main(["check", "--engine", engine, "--provider", "local", "--workdir", str(tmp_path / "work"),
+                     "--mysql-server-options=--lower-case-table-names=1", *dbi_config.engine_flags(),
+                     "--sql", str(tmp_path / "steps.sql")])
+    out = capsys.readouterr().out
+    assert code == 0, out[-4000:]
+    assert re.search(r"^not_null +[1-9]\d* +0 +0", out, re.MULTILINE), out[-3000:]
 
 
 def test_a_rejected_copy_row_is_named_by_its_own_line(tmp_path, dbi_runtime, dbi_config, capsys, monkeypatch):

@@ -51,6 +51,8 @@ class EngineSpec:
     """Version lines, oldest first; ``dbintegrity engines`` and ``--engines all`` list every one."""
     bin_help: str
     """What ``--<name>-bin`` points at for the local provider."""
+    server_options_example: str = ""
+    """An option of the local server worth passing (``--mysql-server-options``'s help shows it)."""
     regexp_follows_collation: bool = False
     """A regular-expression match without flags (``REGEXP_LIKE(x, p)``, ``x REGEXP p``) follows the column's
     collation, case-insensitive by default, where the neutral ``x ~ p`` is case-sensitive."""

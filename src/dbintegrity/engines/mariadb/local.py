@@ -10,12 +10,12 @@ the server is always told utf8mb4 (ENGINES.md).
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dbintegrity.config import Config
 from dbintegrity.engines.base import Server
-from dbintegrity.engines.mysql.local import _user_flags, start_server
+from dbintegrity.engines.mysql.local import _user_flags, start_server, template_key
 from dbintegrity.engines.spec import Line
 from dbintegrity.errors import EngineUnavailable
 from dbintegrity.provision.mysql_debian import (
@@ -86,12 +86,12 @@ def _bootstrap_sql(bins: MysqlBinaries) -> bytes:
     return b"\n".join(parts)
 
 
-def _build_template(bins: MysqlBinaries, work: Path) -> None:
+def _build_template(bins: MysqlBinaries, work: Path, options: Sequence[str] = ()) -> None:
     datadir = work / "data"
     datadir.mkdir()
     argv = [*bins.server_argv(), *_user_flags(), "--bootstrap", f"--datadir={datadir}", "--log-warnings=0",
             "--enforce-storage-engine=", "--max_allowed_packet=8M", "--net_buffer_length=16K", "--skip-log-bin",
-            "--innodb-doublewrite=0"]
+            "--innodb-doublewrite=0", *options]
     done = subprocess.run(argv, input=_bootstrap_sql(bins), capture_output=True, timeout=300, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[-3:]
@@ -100,5 +100,6 @@ def _build_template(bins: MysqlBinaries, work: Path) -> None:
 
 def start(cfg: Config, cache: Path, key: str, line: Line | None) -> Server:
     bins = binaries(cfg, line)
-    return start_server(cfg, cache, key, bins, f"mariadb-{bins.version}", lambda d: _build_template(bins, d),
-                        THROWAWAY_FLAGS)
+    options = cfg.server_options_for("mariadb")
+    return start_server(cfg, cache, key, bins, template_key(f"mariadb-{bins.version}", options),
+                        lambda d: _build_template(bins, d, options), (*THROWAWAY_FLAGS, *options))

@@ -20,6 +20,7 @@ SPEC = EngineSpec(
         Line("10.11", "mariadb:10.11", "Debian 12's MariaDB in .engines/mariadb-10.11 (dbintegrity provision mariadb)"),
         Line("11.8", "mariadb:11.8", "Debian sid's MariaDB in .engines/mariadb-11.8 (dbintegrity provision mariadb)"),
     ),
+    server_options_example="--lower-case-table-names=1",
     bin_help="root of provisioned MariaDB binaries (default: the newest .engines/mariadb-*/root)",
     regexp_follows_collation=True,
 )

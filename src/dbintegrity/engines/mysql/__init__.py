@@ -173,7 +173,8 @@ class MySQLEngine(Engine):
         if not row or row[0] == m.group(2) or str(row[1]) != "0":
             return ""
         return (f" (there is a table {row[0]}: the schema writes table names in more than one letter case, so it "
-                "needs a server with lower_case_table_names=1, which this one is not)")
+                "needs a server with lower_case_table_names=1, which this one is not: with the local provider, "
+                f"--{self.spec.option_prefix}-server-options=--lower-case-table-names=1)")
 
     def error_message(self, exc: BaseException) -> str:
         args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))

