@@ -54,6 +54,8 @@ class _Summary:
         """Per probe kind: contract items --sample left out (they are in the schema, not probed)."""
         self.placeholders: Counter[str] = Counter()
         """Per probe kind: skipped tests that stand for no item (the sampled-out line, "declares no ...")."""
+        self.by_item: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {}
+        """(probe kind, pack, item) -> engine -> (outcome, failure text): where engines disagree."""
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call" and report.outcome == "passed":
@@ -72,11 +74,31 @@ class _Summary:
             self.skip_reasons[(kind, str(report.longrepr[2]).removeprefix("Skipped: "))] += 1
         if outcome in ("failed", "error"):
             self.failures.append(report.nodeid)
+        engine = params.get("engine")
+        if engine and "[" in report.nodeid:
+            item = report.nodeid.rsplit("[", 1)[1].rstrip("]").removeprefix(f"{engine}-")
+            text = ""
+            if outcome in ("failed", "error"):
+                text = getattr(report, "dbi_failure", "") or report.longreprtext.strip()[-2000:]
+            self.by_item.setdefault((kind, key[1], item), {})[str(engine)] = (outcome, text)
+
+    def divergences(self) -> list[tuple[tuple[str, str, str], list[str], dict[str, str]]]:
+        """Items one engine passes and another fails: (kind, pack, item), the engines that pass, and each
+        failing engine's failure (with its reproduction on that engine)."""
+        out = []
+        for key, per_engine in sorted(self.by_item.items()):
+            passing = sorted(e for e, (o, _) in per_engine.items() if o == "passed")
+            failing = {e: text for e, (o, text) in sorted(per_engine.items()) if o in ("failed", "error")}
+            if passing and failing:
+                out.append((key, passing, failing))
+        return out
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
         report = yield
         report.dbi_params = dict(getattr(getattr(item, "callspec", None), "params", {}))
+        if report.failed and call.excinfo is not None:  # our failures carry have/want and the SQL to rerun
+            report.dbi_failure = str(call.excinfo.value)
         marker = item.get_closest_marker(LEFT_OUT_MARKER)
         report.dbi_left_out = int(marker.args[0]) if marker is not None else None
         return report
@@ -269,6 +291,13 @@ def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
         if by_kind:
             line = line.ljust(width + 9 * len(OUTCOMES) + 10) + "   " + cover[name]
         print(line.rstrip())
+    if not by_kind and (found := summary.divergences()):
+        print(f"\nengines disagree on {len(found)} contract item(s): one passes, another fails")
+        for (kind, pack, item), passing, failing in found:
+            print(f"  {pack}: {kind} {item}: passes on {', '.join(passing)}; fails on {', '.join(failing)}")
+            for engine, text in failing.items():
+                print(f"    {engine}:")
+                print("\n".join(f"      {line}" for line in text.splitlines()[:40]))
     if summary.skip_reasons:
         print("\nskipped, and why:")
         for (kind, reason), n in sorted(summary.skip_reasons.items()):

@@ -13,6 +13,7 @@ each probe kind: what is under test there is that zero-config copes with its siz
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,31 @@ def test_an_engine_that_breaks_a_declared_rule_is_named(engine, dbi_runtime, dbi
     assert "CREATE TABLE `par`" in repro and "CREATE TABLE `c`" in repro and "KEY `p` (`p`,`kw`)" in repro
     assert re.search(r"INSERT INTO `c` \(`p`, `kw`\) VALUES \(\d+, NULL\);", repro), repro[:2000]
     assert "-- returns the orphan" in repro
+
+
+def test_engines_that_disagree_are_listed_with_the_failing_engines_reproduction(dbi_runtime, dbi_config, tmp_path,
+                                                                                capsys, monkeypatch):
+    """``dbintegrity check`` over several engines ends with the contract items one engine passes and another
+    fails, each with the failure and its reproduction on the failing engine.  The MySQL 9.7.4 orphan shows
+    up there by itself, on the engine that stores it."""
+    if not {"mysql", "postgres"} <= set(dbi_config.engines):
+        pytest.skip("needs both mysql and postgres in this run")
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "ci")
+    packs = tmp_path / "packs"
+    shutil.copytree(FIXTURES / "engine_findings", packs / "engine_findings")
+    servers = [f"--{e}-url={server_url(dbi_runtime.server(e))}" for e in ("mysql", "postgres")]
+    assert cli.main(["snapshot", "engine_findings", "--packs", str(packs), "--engine", "postgres",
+                     "--provider", "url", *servers]) == 0
+    capsys.readouterr()
+    code = cli.main(["check", "engine_findings", "--packs", str(packs), "--engines", "mysql,postgres",
+                     "--provider", "url", *servers, "--pytest-args", "-k", "fk_rejects_orphan"])
+    out = capsys.readouterr().out
+    broken = [e for e in ("mysql", "postgres") if _engine_stores_the_orphan(dbi_runtime, e)]
+    if not broken:
+        assert code == 0 and "engines disagree" not in out, out[-3000:]
+        return
+    assert code == 1, out[-3000:]
+    listing = out[out.index("engines disagree on 1 contract item(s)"):]
+    assert re.search(r"engine_findings: fk_rejects_orphan c\.p->par\.id:CASCADE: passes on postgres; fails on "
+                     + ", ".join(broken), listing), listing[:3000]
+    assert "ENGINE FINDING" in listing and "minimal reproduction on mysql:" in listing, listing[:3000]
