@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from dbintegrity import interrupts
 from dbintegrity.engines.base import Engine
 from dbintegrity.model import Schema, Table
 from dbintegrity.synth import Insert, Plan
@@ -86,6 +87,7 @@ class ProbeSession:
             with self._cursor() as cur:
                 cur.execute(sql, tuple(params))
         except self.engine.driver_errors as exc:
+            interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
             if self._savepoints:
                 self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")
             return Outcome(False, self.engine.classify(exc), self.engine.error_message(exc))

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from dbintegrity import contract
+from dbintegrity import contract, interrupts
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
 from dbintegrity.model import Schema
@@ -91,10 +91,20 @@ def _sigterm_as_interrupt() -> None:
     """SIGTERM (CI cancelling a job) runs the same orderly teardown as Ctrl-C."""
     if threading.current_thread() is not threading.main_thread():
         return
+    interrupts.clear()
+    def handler(signum: int, frame: Any) -> None:
+        interrupts.request(f"signal {signum}")
+        raise KeyboardInterrupt(f"signal {signum}")
+
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        def handler(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt(f"signal {signum}")
         signal.signal(signal.SIGTERM, handler)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # Ctrl-C: remembered the same way
+        signal.signal(signal.SIGINT, handler)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A stop that a driver swallowed (see :mod:`dbintegrity.interrupts`) still ends the run here."""
+    interrupts.raise_if_requested()
 
 
 def dbi_config_of(config: pytest.Config) -> Config:
