@@ -11,6 +11,7 @@ engine, its contract is derived by introspection into a temporary pack, and the 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -20,17 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from dbintegrity import contract, namespaces
+from dbintegrity import contract, interrupts, namespaces
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import ConfigError, ContractError, PackError
 from dbintegrity.model import Schema
 from dbintegrity.packs import CONTRACT_FILE, select
-from dbintegrity.pytest_plugin import LEFT_OUT_MARKER, SAMPLE_ENV
+from dbintegrity.pytest_plugin import SAMPLE_ENV
 from dbintegrity.runtime import Runtime
 from dbintegrity.sqlinput import Inputs, parse_defines
 
@@ -93,16 +93,6 @@ class _Summary:
                 out.append((key, passing, failing))
         return out
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
-        report = yield
-        report.dbi_params = dict(getattr(getattr(item, "callspec", None), "params", {}))
-        if report.failed and call.excinfo is not None:  # our failures carry have/want and the SQL to rerun
-            report.dbi_failure = str(call.excinfo.value)
-        marker = item.get_closest_marker(LEFT_OUT_MARKER)
-        report.dbi_left_out = int(marker.args[0]) if marker is not None else None
-        return report
-
     def coverage(self, kind: str) -> str:
         """``40 of 82 (2 cannot be probed, 40 left out by --sample)``: items probed of items in the schema."""
         counts = self.kinds[kind]
@@ -129,7 +119,7 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
 
 def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
               sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None,
-              schemas: list[str] | None = None) -> int:
+              schemas: list[str] | None = None, jobs: int | None = None) -> int:
     if sample is not None and sample < 0:
         raise ConfigError(f"--sample {sample}: expected 0 (every item) or a positive number of items per probe kind")
     if defines and not sql:
@@ -143,7 +133,31 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
             return _zero_config(cfg, paths, parse_defines(defines or []), junitxml=junitxml, extra=extra,
                                 verbose=verbose)
         chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
-        return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=extra, verbose=verbose)
+        return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=[*parallel_args(cfg, jobs), *extra],
+                         verbose=verbose)
+
+
+JOBS_ENV = "DBINTEGRITY_JOBS"
+
+
+def parallel_args(cfg: Config, jobs: int | None) -> list[str]:
+    """pytest-xdist options that check the engines side by side: one worker per engine (``--dist loadgroup``
+    keeps each engine's tests, and so its server and templates, in one worker; see the plugin's
+    ``pytest_collection_modifyitems``), at most one per CPU core, since each worker keeps a core busy.
+
+    Nothing when there is one engine, one job, or no pytest-xdist: the tests are the same either way.
+    """
+    if jobs is None:
+        value = os.environ.get(JOBS_ENV, "").strip()
+        if value and not value.isdigit():
+            raise ConfigError(f"{JOBS_ENV}={value!r}: expected a whole number of engines checked at the same time")
+        jobs = int(value) if value else min(len(cfg.engines), os.cpu_count() or 1)
+    if jobs < 1:
+        raise ConfigError(f"--jobs {jobs}: expected 1 (one engine after another) or more")
+    workers = min(jobs, len(cfg.engines))
+    if workers < 2 or importlib.util.find_spec("xdist") is None:
+        return []
+    return ["-n", str(workers), "--dist", "loadgroup"]
 
 
 def _sampling(sample: int | None) -> contextlib.AbstractContextManager[None]:
@@ -190,7 +204,12 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     summary = _Summary()
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     code = pytest.main(args, plugins=[summary])
-    _print_summary(summary, by_kind=by_kind)
+    stopped = code == pytest.ExitCode.INTERRUPTED or interrupts.requested()
+    _print_summary(summary, by_kind=by_kind, stopped=stopped)
+    if stopped:
+        print("dbintegrity check: interrupted before the gate ended: the counts above are of the tests that ran, "
+              "and there is no verdict")
+        return INTERRUPTED_EXIT
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("dbintegrity check: no integrity tests were collected: nothing was checked")
         return 1
@@ -275,7 +294,11 @@ def verdict(counts: Counter[str]) -> str:
     return "ok" if counts["passed"] else "none"
 
 
-def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
+INTERRUPTED_EXIT = 130
+"""Exit status of a check that Ctrl-C or SIGTERM stopped (the shell's 128 + SIGINT)."""
+
+
+def _print_summary(summary: _Summary, *, by_kind: bool = False, stopped: bool = False) -> None:
     if not summary.counts:
         return
     rows = sorted(summary.kinds.items()) if by_kind else [
@@ -287,7 +310,8 @@ def _print_summary(summary: _Summary, *, by_kind: bool = False) -> None:
     print(title.ljust(width) + "".join(o.rjust(9) for o in OUTCOMES) + "   verdict"
           + ("   " + "probed of items" if by_kind else ""))
     for name, counts in rows:
-        line = name.ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES) + "   " + verdict(counts)
+        line = (name.ljust(width) + "".join(str(counts[o]).rjust(9) for o in OUTCOMES) + "   "
+                + ("stopped" if stopped else verdict(counts)))
         if by_kind:
             line = line.ljust(width + 9 * len(OUTCOMES) + 10) + "   " + cover[name]
         print(line.rstrip())

@@ -87,7 +87,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
                      verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [],
-                     schemas=args.schema)
+                     schemas=args.schema, jobs=args.jobs)
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
@@ -213,6 +213,9 @@ def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--sample", type=int, metavar="N", help="run at most N contract items per probe kind, the "
                    "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "
                    "more than 100 tables); env DBINTEGRITY_SAMPLE")
+    p.add_argument("--jobs", type=int, metavar="N", help="engines checked at the same time, each in a pytest-xdist "
+                   "worker of its own (default: one per engine, at most one per CPU core; 1: one after another); "
+                   "env DBINTEGRITY_JOBS")
     p.add_argument("--schema", action="append", metavar="NAME", help="PostgreSQL: introspect and probe only this "
                    "schema (repeatable; default: every schema the files create); env DBINTEGRITY_SCHEMAS")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")

@@ -16,6 +16,10 @@ def request(reason: str) -> None:
     _requested.append(reason)
 
 
+def requested() -> bool:
+    return bool(_requested)
+
+
 def clear() -> None:
     """A new run in this process starts un-interrupted."""
     _requested.clear()

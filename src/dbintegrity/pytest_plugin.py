@@ -31,6 +31,7 @@ from dbintegrity.runtime import Runtime
 
 CONFIG_KEY = pytest.StashKey[Config]()
 RUNTIME_KEY = pytest.StashKey[Runtime]()
+WORKER_FIGURES_KEY = pytest.StashKey[dict[str, Any]]()
 MARKER = "integrity: a test that runs against a real database engine (select with -m integrity)"
 
 
@@ -93,8 +94,13 @@ def _sigterm_as_interrupt() -> None:
         return
     interrupts.clear()
     def handler(signum: int, frame: Any) -> None:
+        first = not interrupts.requested()
         interrupts.request(f"signal {signum}")
-        raise KeyboardInterrupt(f"signal {signum}")
+        for pid in list(_WORKER_PIDS):  # xdist workers tear their own servers down, in order, at once
+            with contextlib.suppress(OSError):
+                os.kill(pid, signum)
+        if first:  # a second signal must not break the teardown the first one started
+            raise KeyboardInterrupt(f"signal {signum}")
 
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
         signal.signal(signal.SIGTERM, handler)
@@ -332,11 +338,33 @@ def dbi_probes(dbi_runtime: Runtime, dbi_config: Config, pack: str) -> Generator
                 session.close()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``pytest -n N --dist loadgroup``, every test of one engine goes to the same xdist worker.
+
+    The engines are separate server processes, so a run over two engines keeps two cores busy; keeping an
+    engine's tests in one worker means each worker starts one server and builds each template once, as a
+    run without xdist does.  ``dbintegrity check`` asks for this when it checks several engines.
+    """
+    if config.getvalue("dist") != "loadgroup" or CONFIG_KEY not in config.stash:
+        return None
+    from dbintegrity.xdist_engines import EngineScheduling
+
+    return EngineScheduling(config, log, engines=dbi_config_of(config).engines)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
+    # What `dbintegrity check` summarises, as plain values: a report crosses from an xdist worker as JSON.
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    report.dbi_params = {k: str(params[k]) for k in ("engine", "pack") if params.get(k) is not None}
+    if report.failed and call.excinfo is not None:  # our failures carry have/want and the SQL to rerun
+        report.dbi_failure = str(call.excinfo.value)
+    marker = item.get_closest_marker(LEFT_OUT_MARKER)
+    report.dbi_left_out = int(marker.args[0]) if marker is not None else None
     if report.failed:
-        engine = getattr(getattr(item, "callspec", None), "params", {}).get("engine")
+        engine = params.get("engine")
         runtime = item.config.stash.get(RUNTIME_KEY, None)
         server = runtime.started_servers().get(engine) if runtime and engine else None
         if server is not None:
@@ -347,19 +375,81 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+STATS_KEY = "dbi_stats"
+"""Where an xdist worker hands its runtime's figures to the controller (``workeroutput``)."""
+
+
+def _figures(runtime: Runtime | None) -> dict[str, Any]:
+    """A runtime's figures as plain values (they cross from an xdist worker to the controller)."""
+    if runtime is None:
+        return {"notes": [], "labels": {}, "timings": {}, "statements": {}, "probe_seconds": {}}
+    return {"notes": list(runtime.notes), "labels": dict(runtime.labels), "timings": dict(runtime.timings),
+            "statements": dict(runtime.statements), "probe_seconds": dict(runtime.probe_seconds)}
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    into["notes"] += [n for n in more["notes"] if n not in into["notes"]]
+    into["labels"].update(more["labels"])
+    for name in ("timings", "statements", "probe_seconds"):
+        for key, value in more[name].items():
+            into[name][key] = into[name].get(key, 0) + value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller prints the figures
+        workeroutput[STATS_KEY] = _figures(session.config.stash.get(RUNTIME_KEY, None))
+
+
+_WORKER_PIDS: set[int] = set()
+"""Process ids of this controller's xdist workers, which a SIGTERM or Ctrl-C is passed on to.
+
+A signal sent to the controller alone (CI cancelling a job, ``kill``) would otherwise leave each worker
+running the tests already queued to it (a whole engine's, under ``--dist loadgroup``) until xdist kills it
+without its teardown, leaving its servers' directories behind.
+"""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodeready(node: Any) -> None:
+    pid = _worker_pid(node)
+    if pid is not None:
+        _WORKER_PIDS.add(pid)
+
+
+def _worker_pid(node: Any) -> int | None:
+    """execnet keeps a popen worker's process in ``gateway._io.popen``; other gateway kinds have none."""
+    pid = getattr(getattr(getattr(getattr(node, "gateway", None), "_io", None), "popen", None), "pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: gather each worker's figures for the summary."""
+    _WORKER_PIDS.discard(_worker_pid(node) or -1)
+    more = getattr(node, "workeroutput", {}).get(STATS_KEY)
+    if more:
+        stash = node.config.stash
+        if WORKER_FIGURES_KEY not in stash:
+            stash[WORKER_FIGURES_KEY] = _figures(None)
+        _merge(stash[WORKER_FIGURES_KEY], more)
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Servers used, load times and probe throughput: the figures the benchmarks read."""
-    runtime = config.stash.get(RUNTIME_KEY, None)
-    if runtime is None or not (runtime.timings or runtime.notes):
+    figures = _figures(config.stash.get(RUNTIME_KEY, None))
+    if WORKER_FIGURES_KEY in config.stash:
+        _merge(figures, config.stash[WORKER_FIGURES_KEY])
+    if not (figures["timings"] or figures["notes"]):
         return
     terminalreporter.section("dbintegrity")
-    for note in runtime.notes:
+    for note in figures["notes"]:
         terminalreporter.write_line(note)
-    for engine, label in sorted(runtime.labels.items()):
+    for engine, label in sorted(figures["labels"].items()):
         terminalreporter.write_line(f"{engine}: {label}")
-    for key, value in sorted(runtime.timings.items()):
+    for key, value in sorted(figures["timings"].items()):
         terminalreporter.write_line(f"{key}: {value:.2f}")
-    for engine, n in sorted(runtime.statements.items()):
-        seconds = runtime.probe_seconds.get(engine, 0.0)
+    for engine, n in sorted(figures["statements"].items()):
+        seconds = figures["probe_seconds"].get(engine, 0.0)
         rate = f", {n / seconds:.0f} statements/s" if seconds else ""
         terminalreporter.write_line(f"{engine}_probe_statements: {n} in {seconds:.1f} s of probes{rate}")

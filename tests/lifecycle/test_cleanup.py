@@ -535,3 +535,39 @@ def test_sigterm_ends_dbintegrity_check_within_seconds(engine, provider, dbi_con
     assert took <= INTERRUPT_TIMEOUT_S, f"dbintegrity check ended {took:.1f} s after SIGTERM"
     assert "Traceback" not in output, output
     assert_nothing_left(workdir, "after SIGTERM to dbintegrity check", output, pid=proc.pid)
+
+
+def test_sigterm_ends_a_check_of_engines_side_by_side_within_seconds(dbi_config, tmp_path):
+    """``dbintegrity check`` over two engines runs them in two xdist workers; SIGTERM to the command alone
+    (CI cancelling a job) still ends it within seconds: each worker tears its own server down, and nothing
+    of either engine is left."""
+    if len(dbi_config.engines) < 2:
+        pytest.skip(f"needs two engines; this run has {', '.join(dbi_config.engines)}")
+    engines = list(dbi_config.engines[:2])
+    workdir = tmp_path / "work"
+    argv = [sys.executable, "-m", "dbintegrity.cli", "check", pack_name(dbi_config), "--engines", ",".join(engines),
+            "--jobs", "2", "--packs", str(dbi_config.packs_dir), "--workdir", str(workdir),
+            *[opt for engine in engines for opt in provider_options(dbi_config, engine)],
+            *binaries(dbi_config, tmp_path)]
+    log = tmp_path / "check.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path,
+                                env=inner_env(tmp_path / "unused.json"))
+    run = InnerRun(proc, log, tmp_path / "unused.json")
+    try:
+        # Both servers are starting, each in its own worker's directory; then the probes run.
+        run.wait_until("both servers", lambda: workdir.is_dir() and len(list(workdir.glob("dbintegrity-*"))) >= 2)
+        time.sleep(5.0)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = run.wait(INTERRUPT_TIMEOUT_S * 2)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    output = run.output()
+    assert code == 130, f"dbintegrity check exited {code} after SIGTERM, expected 130; output:\n{output}"
+    assert "stopped" in output and " ok" not in output, f"an interrupted check gave a verdict:\n{output}"
+    assert took <= INTERRUPT_TIMEOUT_S * 2, f"dbintegrity check over two engines ended {took:.1f} s after SIGTERM"
+    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check over two engines", output, pid=proc.pid)

@@ -1,0 +1,76 @@
+"""Engines side by side: each engine's tests in one xdist worker, and the options ``dbintegrity check`` adds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dbintegrity.check import parallel_args
+from dbintegrity.config import resolve
+from dbintegrity.errors import ConfigError
+from dbintegrity.xdist_engines import EngineScheduling, engine_of
+
+ENGINES = ("mysql", "postgres", "postgres@18")
+
+
+@pytest.mark.parametrize(("nodeid", "engine"), [
+    ("src/dbintegrity/gate/test_columns.py::test_unique[mysql-patients:unique(mrn)]", "mysql"),
+    ("src/dbintegrity/gate/test_structure.py::test_table[postgres-billing]", "postgres"),
+    ("src/dbintegrity/gate/test_structure.py::test_table[postgres@18-billing]", "postgres@18"),
+    ("tests/rules/test_access.py::test_roles[postgres]", "postgres"),
+    ("src/dbintegrity/gate/test_expressions.py::test_check[mysql-vitals:check(x REGEXP '[0-9]')]", "mysql"),
+    ("tests/unit/test_config.py::test_defaults", None),
+    ("tests/unit/test_x.py::test_y[mysqlish-1]", None),
+])
+def test_engine_of_reads_the_first_parameter(nodeid, engine):
+    assert engine_of(nodeid, ENGINES) == engine
+
+
+class _Config:
+    """What LoadScopeScheduling reads of a pytest config."""
+
+    class option:
+        maxschedchunk = None
+
+    def getvalue(self, name):
+        return {"dist": "loadgroup", "tx": ["2*popen"]}.get(name)
+
+
+@pytest.fixture
+def scheduler():
+    try:
+        return EngineScheduling(_Config(), None, engines=ENGINES)
+    except Exception as exc:  # pragma: no cover - an xdist whose constructor changed
+        pytest.fail(f"EngineScheduling cannot be built on this pytest-xdist: {exc!r}")
+
+
+def test_each_engine_is_one_scope_and_the_gates_cross_engine_tests_go_with_the_first(scheduler):
+    scope = scheduler._split_scope
+    assert scope("src/dbintegrity/gate/test_columns.py::test_enum[mysql-a.b]") == \
+        scope("src/dbintegrity/gate/test_structure.py::test_table[mysql-c]") == "engine:mysql"
+    assert scope("src/dbintegrity/gate/test_structure.py::test_table[postgres-c]") == "engine:postgres"
+    assert scope("src/dbintegrity/gate/test_parity.py::test_parity[audit_log]") == "engine:mysql"
+    unit = "tests/unit/test_config.py::test_defaults"
+    assert scope(unit) == unit  # anything else is scheduled one test at a time, as with --dist load
+
+
+def test_a_marked_group_keeps_its_meaning(scheduler):
+    assert scheduler._split_scope("tests/x.py::test_a[postgres-1]@slow") == "slow"
+
+
+def test_check_runs_one_worker_per_engine_at_most_one_per_core(monkeypatch, tmp_path):
+    dbi_unit_config = resolve([], base=tmp_path)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    three = replace(dbi_unit_config, engines=ENGINES)
+    assert parallel_args(three, None) == ["-n", "2", "--dist", "loadgroup"]
+    assert parallel_args(three, 3) == ["-n", "3", "--dist", "loadgroup"]
+    assert parallel_args(three, 1) == []
+    assert parallel_args(replace(dbi_unit_config, engines=("mysql",)), None) == []
+    monkeypatch.setenv("DBINTEGRITY_JOBS", "1")
+    assert parallel_args(three, None) == []
+    monkeypatch.setenv("DBINTEGRITY_JOBS", "two")
+    with pytest.raises(ConfigError, match="DBINTEGRITY_JOBS='two'"):
+        parallel_args(three, None)
+    with pytest.raises(ConfigError, match="--jobs 0"):
+        parallel_args(three, 0)
