@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from dbintegrity import interrupts
@@ -56,6 +60,8 @@ class ProbeSession:
         self._savepoints = engine.capabilities.error_aborts_transaction
         self.statements = 0
         self._thaw: list[str] = []
+        self._recording: list[tuple[str, tuple[Any, ...] | None]] | None = (
+            [] if os.environ.get(STATEMENT_LOG_ENV) else None)
 
     # -- isolation -------------------------------------------------------------------------------
     @contextmanager
@@ -76,6 +82,8 @@ class ProbeSession:
             self.conn.rollback()
         finally:
             self.conn.close()
+            if self._recording:
+                _write_recording(self.engine.name, self._recording)
 
     # -- statements ------------------------------------------------------------------------------
     def run(self, sql: str, params: Sequence[Any] = ()) -> Outcome:
@@ -85,7 +93,7 @@ class ProbeSession:
             self._raw("SAVEPOINT dbi_stmt")
         try:
             with self._cursor() as cur:
-                cur.execute(sql, tuple(params))
+                self._send(cur, sql, tuple(params))
         except self.engine.driver_errors as exc:
             interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
             if self._savepoints:
@@ -147,7 +155,7 @@ class ProbeSession:
         sql = f"SELECT * FROM {self.engine.quote_table(table)} WHERE {where}"
         self.log.append(f"{self.render(sql, params)};  -- look")
         with self._cursor() as cur:
-            cur.execute(sql, tuple(params))
+            self._send(cur, sql, tuple(params))
             row = cur.fetchone()
             if row is None:
                 return None
@@ -164,7 +172,7 @@ class ProbeSession:
         sql = f"SELECT * FROM {self.engine.quote(relation)} WHERE {where}"
         self.log.append(f"{self.render(sql, params)};  -- look")
         with self._cursor() as cur:
-            cur.execute(sql, tuple(params))
+            self._send(cur, sql, tuple(params))
             rows = cur.fetchall()
             names = [d[0] for d in cur.description]
         spec = self.schema.tables.get(relation)
@@ -178,7 +186,7 @@ class ProbeSession:
     def now(self) -> dt.datetime:
         """The server's current time in UTC (naive), for checking CURRENT_TIMESTAMP defaults."""
         with self._cursor() as cur:
-            cur.execute("SELECT CURRENT_TIMESTAMP")
+            self._send(cur, "SELECT CURRENT_TIMESTAMP")
             value = cur.fetchone()[0]
         return normalise(value, "timestamp")  # type: ignore[no-any-return]
 
@@ -195,7 +203,7 @@ class ProbeSession:
         sql = "SELECT LOCALTIMESTAMP, CURRENT_DATE"
         self.log.append(f"{sql};  -- the clock now reads")
         with self._cursor() as cur:
-            cur.execute(sql)
+            self._send(cur, sql)
             local, today = cur.fetchone()
         local = normalise(local, "datetime")
         if local.date() != today:
@@ -267,11 +275,32 @@ class ProbeSession:
 
     def _raw(self, sql: str) -> None:
         with self._cursor() as cur:
+            self._send(cur, sql)
+
+    def _send(self, cur: Any, sql: str, params: tuple[Any, ...] | None = None) -> None:
+        if self._recording is not None:
+            self._recording.append((sql, params))
+        if params is None:
             cur.execute(sql)
+        else:
+            cur.execute(sql, params)
 
 
 _NOT_FOUND_BY = frozenset({"enum", "set", "float", "double", "json", "binary"})
 """Types whose stored value may differ from the value written, so ``=`` may not find the row again."""
+
+
+STATEMENT_LOG_ENV = "DBINTEGRITY_STATEMENT_LOG"
+"""A folder: every probe session writes the statements it sent there (``bench/probe_throughput.py`` sends
+the same statements again with a plain driver loop, the machine's limit for the probes' throughput)."""
+
+
+def _write_recording(engine: str, statements: list[tuple[str, tuple[Any, ...] | None]]) -> None:
+    folder = Path(os.environ[STATEMENT_LOG_ENV])
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, _ = tempfile.mkstemp(prefix=f"{engine}-", suffix=".pickle", dir=folder)
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(statements, out)
 
 
 def _param(value: Any) -> Any:
