@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from dbintegrity import contract, namespaces
+from dbintegrity.changes import CHANGED_SINCE_ENV, ITEM_KINDS, compare_packs
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import ConfigError, ContractError, PackError
@@ -33,6 +34,7 @@ from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.pytest_plugin import LEFT_OUT_MARKER, SAMPLE_ENV
 from dbintegrity.runtime import Runtime
 from dbintegrity.sqlinput import Inputs, parse_defines
+from dbintegrity.step_summary import append_step_summary
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 ZERO_CONFIG_PACK = "schema"
@@ -129,9 +131,11 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
 
 def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
               sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None,
-              schemas: list[str] | None = None) -> int:
+              schemas: list[str] | None = None, changed_since: str | None = None) -> int:
     if sample is not None and sample < 0:
         raise ConfigError(f"--sample {sample}: expected 0 (every item) or a positive number of items per probe kind")
+    if changed_since is not None and sql:
+        raise ConfigError("--changed-since compares packs with a git ref; it does not apply to --sql files")
     if defines and not sql:
         raise ConfigError("--define fills placeholders of --sql files: give --sql PATH too")
     bad = [s for s in schemas or [] if not s.strip() or "," in s]
@@ -143,7 +147,35 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
             return _zero_config(cfg, paths, parse_defines(defines or []), junitxml=junitxml, extra=extra,
                                 verbose=verbose)
         chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
-        return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=extra, verbose=verbose)
+        names = [p.name for p in chosen]
+        if changed_since is not None:
+            names = _changed_packs(cfg, names, changed_since)
+            if not names:
+                return 0
+        with _environment(CHANGED_SINCE_ENV, changed_since):
+            return _run_gate(cfg, names, junitxml=junitxml, extra=extra, verbose=verbose)
+
+
+def _changed_packs(cfg: Config, packs: list[str], ref: str) -> list[str]:
+    """``--changed-since REF``: say what changed in each pack and what the run leaves out, per item kind;
+    the packs that have something to run."""
+    found = compare_packs(cfg.packs_dir, packs, ref)
+    for name, changes in found.items():
+        for line in changes.describe():
+            print(line)
+        try:
+            declared = contract.load(cfg.packs_dir / name / CONTRACT_FILE)
+        except ContractError:
+            continue  # the gate fails on it with the contract's own line
+        left = changes.left_out(declared) if not changes.unchanged else Counter(
+            {k: len(contract.items(declared, k)) for k in ITEM_KINDS if contract.items(declared, k)})
+        if left:
+            print(f"  left out, unchanged since {ref}: " + ", ".join(f"{n} {k}" for k, n in sorted(left.items())))
+    run = [name for name, changes in found.items() if not changes.unchanged]
+    if not run:
+        print(f"nothing the gate reads (DDL, {CONTRACT_FILE}, views.yml, session.yml) changed since {ref} in "
+              f"{', '.join(packs)}: nothing to run (exit 0); run without --changed-since for the whole gate")
+    return run
 
 
 def _sampling(sample: int | None) -> contextlib.AbstractContextManager[None]:
@@ -191,6 +223,7 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     code = pytest.main(args, plugins=[summary])
     _print_summary(summary, by_kind=by_kind)
+    append_step_summary(summary.counts, summary.failures, summary.skip_reasons)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("dbintegrity check: no integrity tests were collected: nothing was checked")
         return 1
