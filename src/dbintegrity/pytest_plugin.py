@@ -172,8 +172,8 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
                                            marks=[pytest.mark.skip(reason=reason),
                                                   getattr(pytest.mark, LEFT_OUT_MARKER)(left_out)]))
             if unchanged:
-                reason = (f"unchanged: {unchanged} {kind.replace('_', ' ')} items of {pack} not run (--changed-since "
-                          f"{since}: they belong to no table, view or trigger the change touches)")
+                reason = (f"unchanged since {since}: {unchanged} {kind.replace('_', ' ')} items of {pack} not run (--changed-since: "
+                          "they belong to no table, view or trigger the change touches)")
                 params.append(pytest.param(engine, pack, None, id=f"{engine}-{prefix}unchanged",
                                            marks=[pytest.mark.skip(reason=reason),
                                                   getattr(pytest.mark, LEFT_OUT_MARKER)(unchanged)]))
