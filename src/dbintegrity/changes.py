@@ -122,6 +122,18 @@ def compare_packs(packs_dir: Path, packs: list[str], ref: str) -> dict[str, Pack
         return {name: compare_pack(packs_dir / name, at, Path(scratch)) for name in packs}
 
 
+_CACHE: dict[tuple[str, str, str], PackChanges] = {}
+
+
+def changes_of(packs_dir: Path, pack: str, ref: str) -> PackChanges:
+    """:func:`compare_packs` for one pack, once per process: ``dbintegrity check`` says what it leaves out
+    before the run, and the gate's collection (same process) selects with the same answer."""
+    key = (str(packs_dir.resolve()), pack, ref)
+    if key not in _CACHE:
+        _CACHE[key] = compare_packs(packs_dir, [pack], ref)[pack]
+    return _CACHE[key]
+
+
 def compare_pack(pack_dir: Path, ref: Ref, scratch: Path) -> PackChanges:
     """One pack: see the module docstring."""
     name = pack_dir.name

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from dbintegrity import contract, namespaces
-from dbintegrity.changes import CHANGED_SINCE_ENV, ITEM_KINDS, compare_packs
+from dbintegrity.changes import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import ConfigError, ContractError, PackError
@@ -159,7 +159,7 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
 def _changed_packs(cfg: Config, packs: list[str], ref: str) -> list[str]:
     """``--changed-since REF``: say what changed in each pack and what the run leaves out, per item kind;
     the packs that have something to run."""
-    found = compare_packs(cfg.packs_dir, packs, ref)
+    found = {name: changes_of(cfg.packs_dir, name, ref) for name in packs}
     for name, changes in found.items():
         for line in changes.describe():
             print(line)
@@ -167,9 +167,7 @@ def _changed_packs(cfg: Config, packs: list[str], ref: str) -> list[str]:
             declared = contract.load(cfg.packs_dir / name / CONTRACT_FILE)
         except ContractError:
             continue  # the gate fails on it with the contract's own line
-        left = changes.left_out(declared) if not changes.unchanged else Counter(
-            {k: len(contract.items(declared, k)) for k in ITEM_KINDS if contract.items(declared, k)})
-        if left:
+        if left := changes.left_out(declared):
             print(f"  left out, unchanged since {ref}: " + ", ".join(f"{n} {k}" for k, n in sorted(left.items())))
     run = [name for name, changes in found.items() if not changes.unchanged]
     if not run:

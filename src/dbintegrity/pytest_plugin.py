@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from dbintegrity import contract, interrupts
-from dbintegrity.changes import CHANGED_SINCE_ENV, PackChanges, compare_packs
+from dbintegrity.changes import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
 from dbintegrity.model import Schema
@@ -172,8 +172,8 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
                                            marks=[pytest.mark.skip(reason=reason),
                                                   getattr(pytest.mark, LEFT_OUT_MARKER)(left_out)]))
             if unchanged:
-                reason = (f"unchanged since {since}: {unchanged} {kind.replace('_', ' ')} items of {pack} not run (--changed-since: "
-                          "they belong to no table, view or trigger the change touches)")
+                reason = (f"unchanged since {since}: {unchanged} {kind.replace('_', ' ')} items of {pack} not run "
+                          "(--changed-since: they belong to no table, view or trigger the change touches)")
                 params.append(pytest.param(engine, pack, None, id=f"{engine}-{prefix}unchanged",
                                            marks=[pytest.mark.skip(reason=reason),
                                                   getattr(pytest.mark, LEFT_OUT_MARKER)(unchanged)]))
@@ -190,18 +190,14 @@ def changed_only(cfg: Config, pack: str, its: list[Any]) -> tuple[list[Any], int
     ref = os.environ.get(CHANGED_SINCE_ENV, "").strip()
     if not ref:
         return its, 0, ""
-    key = (str(cfg.packs_dir.resolve()), pack, ref)
-    if key not in _CHANGES:
-        try:
-            _CHANGES[key] = compare_packs(cfg.packs_dir, [pack], ref)[pack]
-        except DbIntegrityError as exc:
-            raise pytest.UsageError(f"{CHANGED_SINCE_ENV}={ref}: {exc}") from None
-    changes = _CHANGES[key]
+    try:
+        changes = changes_of(cfg.packs_dir, pack, ref)
+    except DbIntegrityError as exc:
+        raise pytest.UsageError(f"{CHANGED_SINCE_ENV}={ref}: {exc}") from None
     kept = [it for it in its if not isinstance(it, contract.Item) or changes.keeps(it)]
     return kept, len(its) - len(kept), ref
 
 
-_CHANGES: dict[tuple[str, str, str], PackChanges] = {}
 LEFT_OUT_MARKER = "dbi_left_out"
 SAMPLE_ENV = "DBINTEGRITY_SAMPLE"
 """At most this many contract items per probe kind and pack (``dbintegrity check --sample N``); 0 or

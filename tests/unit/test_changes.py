@@ -34,7 +34,7 @@ def kept_ids(packs, kind, ref="HEAD"):
     ("COMMENT ON COLUMN vitals.pain IS 'x'", DdlObject("table", "vitals")),
     ("CREATE POLICY own ON visits USING (true)", DdlObject("table", "visits")),
     ("CREATE ROLE hm_admin", DdlObject("other", "CREATE ROLE hm_admin")),
-    ("GRANT SELECT ON ALL TABLES IN SCHEMA public TO r", DdlObject("other", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO r")),
+    ("GRANT SELECT ON ALL TABLES IN SCHEMA s TO r", DdlObject("other", "GRANT SELECT ON ALL TABLES IN SCHEMA s TO r")),
 ])
 def test_each_statement_belongs_to_the_object_it_builds(statement, want):
     assert object_of("-- a comment\n" + statement) == want
