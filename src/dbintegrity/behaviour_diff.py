@@ -28,7 +28,7 @@ from dbintegrity.viewmeaning import VIEWS_FILE
 from dbintegrity.yamlfile import read_yaml
 
 FORMATS = ("text", "markdown")
-CONTEXT_WORDS = 4
+CONTEXT_WORDS = 6
 """Words of an edited DDL statement shown before the edit, so the line says where in the statement it is."""
 
 

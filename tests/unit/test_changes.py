@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from changes_repo import PACK, edit, git, make_repo
 
-from dbintegrity import contract, pytest_plugin
+from dbintegrity import cli, contract, pytest_plugin
 from dbintegrity.changes import CHANGED_SINCE_ENV, compare_packs
 from dbintegrity.config import resolve
 from dbintegrity.ddlobjects import DdlObject, object_of
@@ -147,3 +147,17 @@ def test_collection_keeps_only_the_changed_items_and_says_how_many_it_left_out(t
     assert "9 column items of changes_tiny not run" in placeholder.marks[0].kwargs["reason"]
     monkeypatch.delenv(CHANGED_SINCE_ENV)
     assert len(pytest_plugin.contract_params(cfg, "column")) == 12
+
+
+def test_check_says_what_it_leaves_out_and_errors_before_any_server(tmp_path, capsys):
+    packs = make_repo(tmp_path)
+    assert cli.main(["check", "--changed-since", "nosuch", "--packs", str(packs)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("dbintegrity check: error: unknown git ref 'nosuch'") and "\n" not in err
+    assert cli.main(["check", "--changed-since", "HEAD", "--sql", str(packs), "--engine", "postgres"]) == 2
+    assert "--changed-since compares packs with a git ref; it does not apply to --sql" in capsys.readouterr().err
+    assert cli.main(["check", "--changed-since", "HEAD", "--packs", str(packs)]) == 0  # nothing changed: no server
+    out = capsys.readouterr().out
+    assert "pack changes_tiny: nothing the gate reads changed since HEAD (" in out
+    assert "left out, unchanged since HEAD: 1 check, 12 column," in out
+    assert "nothing to run (exit 0); run without --changed-since for the whole gate" in out
