@@ -148,31 +148,34 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
                                 verbose=verbose)
         chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
         names = [p.name for p in chosen]
+        notes: list[str] = []
         if changed_since is not None:
-            names = _changed_packs(cfg, names, changed_since)
+            names = _changed_packs(cfg, names, changed_since, notes)
             if not names:
+                append_step_summary({}, [], Counter(), notes)
                 return 0
         with _environment(CHANGED_SINCE_ENV, changed_since):
-            return _run_gate(cfg, names, junitxml=junitxml, extra=extra, verbose=verbose)
+            return _run_gate(cfg, names, junitxml=junitxml, extra=extra, verbose=verbose, notes=notes)
 
 
-def _changed_packs(cfg: Config, packs: list[str], ref: str) -> list[str]:
-    """``--changed-since REF``: say what changed in each pack and what the run leaves out, per item kind;
-    the packs that have something to run."""
+def _changed_packs(cfg: Config, packs: list[str], ref: str, notes: list[str]) -> list[str]:
+    """``--changed-since REF``: say what changed in each pack and what the run leaves out, per item kind
+    (printed, and kept in ``notes`` for the step summary); the packs that have something to run."""
     found = {name: changes_of(cfg.packs_dir, name, ref) for name in packs}
     for name, changes in found.items():
-        for line in changes.describe():
-            print(line)
+        notes += changes.describe()
         try:
             declared = contract.load(cfg.packs_dir / name / CONTRACT_FILE)
         except ContractError:
             continue  # the gate fails on it with the contract's own line
         if left := changes.left_out(declared):
-            print(f"  left out, unchanged since {ref}: " + ", ".join(f"{n} {k}" for k, n in sorted(left.items())))
+            notes.append(f"  left out, unchanged since {ref}: " + ", ".join(f"{n} {k}" for k, n in sorted(left.items())))
     run = [name for name, changes in found.items() if not changes.unchanged]
     if not run:
-        print(f"nothing the gate reads (DDL, {CONTRACT_FILE}, views.yml, session.yml) changed since {ref} in "
-              f"{', '.join(packs)}: nothing to run (exit 0); run without --changed-since for the whole gate")
+        notes.append(f"nothing the gate reads (DDL, {CONTRACT_FILE}, views.yml, session.yml) changed since {ref} in "
+                     f"{', '.join(packs)}: nothing to run (exit 0); run without --changed-since for the whole gate")
+    for line in notes:
+        print(line)
     return run
 
 
@@ -210,7 +213,7 @@ def _require_items(cfg: Config, packs: list[str]) -> None:
 
 
 def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: list[str], verbose: bool,
-              by_kind: bool = False) -> int:
+              by_kind: bool = False, notes: list[str] | None = None) -> int:
     _require_items(cfg, packs)
     args = gate_args(cfg, packs)
     args += ["-v"] if verbose else ["-q", "--no-header", "-p", "no:warnings"]
@@ -221,7 +224,7 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
     code = pytest.main(args, plugins=[summary])
     _print_summary(summary, by_kind=by_kind)
-    append_step_summary(summary.counts, summary.failures, summary.skip_reasons)
+    append_step_summary(summary.counts, summary.failures, summary.skip_reasons, notes or [])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("dbintegrity check: no integrity tests were collected: nothing was checked")
         return 1

@@ -18,14 +18,20 @@ MAX_LISTED = 30
 
 
 def markdown(counts: dict[tuple[str, str], Counter[str]], failures: Iterable[str],
-             skip_reasons: Counter[tuple[str, str]]) -> str:
-    """The summary: a table of outcomes per engine and pack with its verdict, then failures, then skips."""
+             skip_reasons: Counter[tuple[str, str]], notes: Iterable[str] = ()) -> str:
+    """The summary: what was selected (``notes``: ``--changed-since``), a table of outcomes per engine and
+    pack with its verdict, then failures, then skips."""
     failed = list(failures)
     total_bad = sum(c["failed"] + c["error"] for c in counts.values())
     head = "FAIL" if total_bad else "ok" if any(c["passed"] for c in counts.values()) else "no verdict"
-    lines = [f"### dbintegrity check: {head}", "",
-             "| engine | pack | " + " | ".join(OUTCOMES) + " | verdict |",
-             "|---|---|" + "---:|" * len(OUTCOMES) + "---|"]
+    lines = [f"### dbintegrity check: {head}", ""]
+    said = [_cell(n) for n in notes]
+    if said:
+        lines += [f"- {n}" for n in said] + [""]
+    if not counts:
+        return "\n".join(lines).rstrip("\n") + "\n"
+    lines += ["| engine | pack | " + " | ".join(OUTCOMES) + " | verdict |",
+              "|---|---|" + "---:|" * len(OUTCOMES) + "---|"]
     for (engine, pack), c in sorted(counts.items()):
         verdict = "FAIL" if c["failed"] + c["error"] else "ok" if c["passed"] else "none"
         lines.append(f"| {_cell(engine)} | {_cell(pack)} | " + " | ".join(str(c[o]) for o in OUTCOMES)
@@ -46,18 +52,19 @@ def markdown(counts: dict[tuple[str, str], Counter[str]], failures: Iterable[str
 
 
 def append_step_summary(counts: dict[tuple[str, str], Counter[str]], failures: Iterable[str],
-                        skip_reasons: Counter[tuple[str, str]]) -> Path | None:
+                        skip_reasons: Counter[tuple[str, str]], notes: Iterable[str] = ()) -> Path | None:
     """Append :func:`markdown` to the file ``$GITHUB_STEP_SUMMARY`` names; None when it is not set.
 
     A summary that cannot be written is said on stderr and does not change the gate's verdict.
     """
     target = os.environ.get(STEP_SUMMARY_ENV, "").strip()
-    if not target or not counts:
+    notes = list(notes)
+    if not target or not (counts or notes):
         return None
     path = Path(target)
     try:
         with path.open("a", encoding="utf-8") as out:
-            out.write(markdown(counts, failures, skip_reasons) + "\n")
+            out.write(markdown(counts, failures, skip_reasons, notes) + "\n")
     except OSError as exc:
         import sys
 

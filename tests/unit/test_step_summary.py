@@ -27,3 +27,14 @@ def test_appended_only_when_the_variable_is_set(tmp_path, monkeypatch):
     assert append_step_summary(COUNTS, [], Counter()) == target
     text = target.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n### dbintegrity check: FAIL")
+
+
+def test_what_changed_since_leads_the_summary(tmp_path, monkeypatch):
+    notes = ["pack clinic: changed since main (abc): vitals (contract.yml)", "  left out, unchanged since main: 9 column"]
+    text = markdown(COUNTS, [], Counter(), notes)
+    assert text.index("- pack clinic: changed since main (abc): vitals (contract.yml)") < text.index("| engine |")
+    target = tmp_path / "summary.md"
+    monkeypatch.setenv(STEP_SUMMARY_ENV, str(target))
+    assert append_step_summary({}, [], Counter(), ["nothing the gate reads changed since main"]) == target
+    assert target.read_text(encoding="utf-8") == ("### dbintegrity check: no verdict\n\n"
+                                                  "- nothing the gate reads changed since main\n\n")
