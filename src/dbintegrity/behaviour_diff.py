@@ -234,7 +234,7 @@ def ddl_diff(dialect: str, old: dict[DdlObject, list[Placed]], new: dict[DdlObje
             continue
         edits = _edits(" ".join(p.text for p in before), " ".join(p.text for p in after))
         owner = (obj.on or obj.name).rsplit(".", 1)[-1]
-        note = "" if obj.kind == "other" or owner in contract_changed else \
+        note = "" if obj.kind not in ("table", "trigger") or owner in contract_changed else \
             f" [{CONTRACT_FILE} unchanged for {owner}: the gate holds the new DDL to the old contract]"
         out.append(f"{label} ({where}): {'; '.join(edits)}{note}")
     return out

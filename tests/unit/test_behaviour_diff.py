@@ -91,3 +91,17 @@ def test_diff_errors_are_one_line(tmp_path, capsys):
     assert err.startswith("dbintegrity diff: error: unknown git ref 'no-such-branch'") and "\n" not in err
     assert cli.main(["diff", "HEAD", "nopack", "--packs", str(packs)]) == 2
     assert "pack 'nopack' is neither in" in capsys.readouterr().err
+
+
+def test_a_ddl_change_the_contract_did_not_follow_is_flagged(tmp_path, capsys):
+    packs = make_repo(tmp_path)
+    edit(packs, "postgres/01_schema.sql", "BETWEEN 0 AND 10", "BETWEEN 0 AND 11")
+    edit(packs, "postgres/02_audit.sql", "VALUES ('staff')", "VALUES ('staff row')")
+    assert cli.main(["diff", "HEAD", "--packs", str(packs)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["pack changes_tiny against HEAD (" + out[0].split("(")[1], "  DDL:"]
+    assert ("    ROUTINE staff_audit (postgres/02_audit.sql:1): BEGIN INSERT INTO audit_log (what) VALUES ('staff'); -> "
+            "BEGIN INSERT INTO audit_log (what) VALUES ('staff row');") in out
+    assert ("    TABLE vitals (postgres/01_schema.sql:15): pain_scale integer CHECK (pain_scale BETWEEN 0 AND 10) -> "
+            "pain_scale integer CHECK (pain_scale BETWEEN 0 AND 11) [contract.yml unchanged for vitals: the gate "
+            "holds the new DDL to the old contract]") in out
