@@ -102,6 +102,6 @@ def test_a_ddl_change_the_contract_did_not_follow_is_flagged(tmp_path, capsys):
     assert out[:2] == ["pack changes_tiny against HEAD (" + out[0].split("(")[1], "  DDL:"]
     assert ("    ROUTINE staff_audit (postgres/02_audit.sql:1): BEGIN INSERT INTO audit_log (what) VALUES ('staff'); -> "
             "BEGIN INSERT INTO audit_log (what) VALUES ('staff row');") in out
-    assert ("    TABLE vitals (postgres/01_schema.sql:15): pain_scale integer CHECK (pain_scale BETWEEN 0 AND 10) -> "
-            "pain_scale integer CHECK (pain_scale BETWEEN 0 AND 11) [contract.yml unchanged for vitals: the gate "
+    assert ("    TABLE vitals (postgres/01_schema.sql:15): integer CHECK (pain_scale BETWEEN 0 AND 10) -> "
+            "integer CHECK (pain_scale BETWEEN 0 AND 11) [contract.yml unchanged for vitals: the gate "
             "holds the new DDL to the old contract]") in out
