@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import contract, interrupts, namespaces
+from dbintegrity.changes import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import ConfigError, ContractError, PackError
@@ -33,6 +34,7 @@ from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.pytest_plugin import SAMPLE_ENV
 from dbintegrity.runtime import Runtime
 from dbintegrity.sqlinput import Inputs, parse_defines
+from dbintegrity.step_summary import append_step_summary
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 ZERO_CONFIG_PACK = "schema"
@@ -119,9 +121,12 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
 
 def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: list[str], verbose: bool,
               sql: Path | list[Path] | None = None, sample: int | None = None, defines: list[str] | None = None,
-              schemas: list[str] | None = None, jobs: int | None = None) -> int:
+              schemas: list[str] | None = None, jobs: int | None = None,
+              changed_since: str | None = None) -> int:
     if sample is not None and sample < 0:
         raise ConfigError(f"--sample {sample}: expected 0 (every item) or a positive number of items per probe kind")
+    if changed_since is not None and sql:
+        raise ConfigError("--changed-since compares packs with a git ref; it does not apply to --sql files")
     if defines and not sql:
         raise ConfigError("--define fills placeholders of --sql files: give --sql PATH too")
     bad = [s for s in schemas or [] if not s.strip() or "," in s]
@@ -133,8 +138,37 @@ def run_check(cfg: Config, *, packs: list[str], junitxml: Path | None, extra: li
             return _zero_config(cfg, paths, parse_defines(defines or []), junitxml=junitxml, extra=extra,
                                 verbose=verbose)
         chosen = select(cfg.packs_dir, packs or list(cfg.packs))  # fail early, with did-you-mean
-        return _run_gate(cfg, [p.name for p in chosen], junitxml=junitxml, extra=[*parallel_args(cfg, jobs), *extra],
-                         verbose=verbose)
+        names = [p.name for p in chosen]
+        notes: list[str] = []
+        if changed_since is not None:
+            names = _changed_packs(cfg, names, changed_since, notes)
+            if not names:
+                append_step_summary({}, [], Counter(), notes)
+                return 0
+        with _environment(CHANGED_SINCE_ENV, changed_since):
+            return _run_gate(cfg, names, junitxml=junitxml, extra=[*parallel_args(cfg, jobs), *extra],
+                             verbose=verbose, notes=notes)
+
+
+def _changed_packs(cfg: Config, packs: list[str], ref: str, notes: list[str]) -> list[str]:
+    """``--changed-since REF``: say what changed in each pack and what the run leaves out, per item kind
+    (printed, and kept in ``notes`` for the step summary); the packs that have something to run."""
+    found = {name: changes_of(cfg.packs_dir, name, ref) for name in packs}
+    for name, changes in found.items():
+        notes += changes.describe()
+        try:
+            declared = contract.load(cfg.packs_dir / name / CONTRACT_FILE)
+        except ContractError:
+            continue  # the gate fails on it with the contract's own line
+        if left := changes.left_out(declared):
+            notes.append(f"  left out, unchanged since {ref}: " + ", ".join(f"{n} {k}" for k, n in sorted(left.items())))
+    run = [name for name, changes in found.items() if not changes.unchanged]
+    if not run:
+        notes.append(f"nothing the gate reads (DDL, {CONTRACT_FILE}, views.yml, session.yml) changed since {ref} in "
+                     f"{', '.join(packs)}: nothing to run (exit 0); run without --changed-since for the whole gate")
+    for line in notes:
+        print(line)
+    return run
 
 
 JOBS_ENV = "DBINTEGRITY_JOBS"
@@ -194,7 +228,7 @@ def _require_items(cfg: Config, packs: list[str]) -> None:
 
 
 def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: list[str], verbose: bool,
-              by_kind: bool = False) -> int:
+              by_kind: bool = False, notes: list[str] | None = None) -> int:
     _require_items(cfg, packs)
     args = gate_args(cfg, packs)
     args += ["-v"] if verbose else ["-q", "--no-header", "-p", "no:warnings"]
@@ -206,6 +240,7 @@ def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: li
     code = pytest.main(args, plugins=[summary])
     stopped = code == pytest.ExitCode.INTERRUPTED or interrupts.requested()
     _print_summary(summary, by_kind=by_kind, stopped=stopped)
+    append_step_summary(summary.counts, summary.failures, summary.skip_reasons, notes or [])
     if stopped:
         print("dbintegrity check: interrupted before the gate ended: the counts above are of the tests that ran, "
               "and there is no verdict")

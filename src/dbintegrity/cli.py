@@ -87,7 +87,24 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
                      verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [],
-                     schemas=args.schema, jobs=args.jobs)
+                     schemas=args.schema, jobs=args.jobs, changed_since=args.changed_since)
+
+
+def cmd_diff(args: argparse.Namespace, cfg: Config) -> int:
+    from dbintegrity.behaviour_diff import run_diff
+
+    return run_diff(cfg.packs_dir, args.packs, args.ref, args.format)
+
+
+def _diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("diff", help="the behavioural difference of the packs' contracts and DDL against a git ref, "
+                       "in words (exit 0: none, 1: differences)")
+    p.add_argument("ref", help="git branch, tag or commit to compare with (e.g. main, origin/main, HEAD~1)")
+    p.add_argument("packs", nargs="*", metavar="PACK", help="packs to compare (default: every pack here or at REF)")
+    p.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="text (default) or markdown, for a pull-request comment")
+    _add_common(p, skip=("pack", "engines", "provider"))
+    p.set_defaults(handler=cmd_diff)
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
@@ -218,6 +235,9 @@ def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                    "env DBINTEGRITY_JOBS")
     p.add_argument("--schema", action="append", metavar="NAME", help="PostgreSQL: introspect and probe only this "
                    "schema (repeatable; default: every schema the files create); env DBINTEGRITY_SCHEMAS")
+    p.add_argument("--changed-since", metavar="REF", help="run only what a change touches: the items of the tables "
+                   "whose DDL or contract differ from git REF, the foreign keys joining them to their neighbours, and "
+                   "the views and triggers that read them; prints what it leaves out and why")
     p.add_argument("--pytest-args", nargs=argparse.REMAINDER, help="everything after this goes to pytest")
     _add_common(p, skip=("pack",))
     p.set_defaults(handler=cmd_check)
@@ -235,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     _images_parser(sub)
 
     _add_check_parser(sub)
+    _diff_parser(sub)
 
     p = sub.add_parser("snapshot", help="write a pack's contract.yml from a live database")
     p.add_argument("pack", help="the pack to load and read back")

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from dbintegrity import contract, interrupts
+from dbintegrity.changes import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
 from dbintegrity.model import Schema
@@ -162,6 +163,7 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
         if kind == "table" and not its:  # a gate over nothing must not pass
             its = [ContractError(f"{cfg.packs_dir / pack / CONTRACT_FILE}: declares no tables, so there is "
                                  "nothing to check; write it with `dbintegrity snapshot` and review it")]
+        its, unchanged, since = changed_only(cfg, pack, its)
         left_out = 0
         if sample and len(its) > sample:
             its, left_out = sampled(its, sample), len(its) - sample
@@ -175,11 +177,31 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
                 params.append(pytest.param(engine, pack, None, id=f"{engine}-{prefix}sampled-out",
                                            marks=[pytest.mark.skip(reason=reason),
                                                   getattr(pytest.mark, LEFT_OUT_MARKER)(left_out)]))
+            if unchanged:
+                reason = (f"unchanged since {since}: {unchanged} {kind.replace('_', ' ')} items of {pack} not run "
+                          "(--changed-since: they belong to no table, view or trigger the change touches)")
+                params.append(pytest.param(engine, pack, None, id=f"{engine}-{prefix}unchanged",
+                                           marks=[pytest.mark.skip(reason=reason),
+                                                  getattr(pytest.mark, LEFT_OUT_MARKER)(unchanged)]))
     if not params:  # say why nothing ran, instead of pytest's "got empty parameter set"
         reason = f"the contracts of {', '.join(packs) or 'no pack'} declare no {kind.replace('_', ' ')}"
         params.append(pytest.param(None, None, None, id=f"no-{kind}", marks=[pytest.mark.skip(reason=reason),
                                                                             getattr(pytest.mark, LEFT_OUT_MARKER)(0)]))
     return params
+
+
+def changed_only(cfg: Config, pack: str, its: list[Any]) -> tuple[list[Any], int, str]:
+    """Under ``--changed-since REF`` (``DBINTEGRITY_CHANGED_SINCE``), only the items the change touches
+    (:mod:`dbintegrity.changes`), how many were left out, and the ref; otherwise ``its`` unchanged."""
+    ref = os.environ.get(CHANGED_SINCE_ENV, "").strip()
+    if not ref:
+        return its, 0, ""
+    try:
+        changes = changes_of(cfg.packs_dir, pack, ref)
+    except DbIntegrityError as exc:
+        raise pytest.UsageError(f"{CHANGED_SINCE_ENV}={ref}: {exc}") from None
+    kept = [it for it in its if not isinstance(it, contract.Item) or changes.keeps(it)]
+    return kept, len(its) - len(kept), ref
 
 
 LEFT_OUT_MARKER = "dbi_left_out"
