@@ -362,13 +362,15 @@ def dbi_probes(dbi_runtime: Runtime, dbi_config: Config, pack: str) -> Generator
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under ``pytest -n N --dist loadgroup``, every test of one engine goes to the same xdist worker.
+    """Under ``pytest -n N`` (``--dist load``, xdist's default, or ``loadgroup``), every test of one engine goes
+    to the same xdist worker.
 
     The engines are separate server processes, so a run over two engines keeps two cores busy; keeping an
     engine's tests in one worker means each worker starts one server and builds each template once, as a
-    run without xdist does.  ``dbintegrity check`` asks for this when it checks several engines.
+    run without xdist does.  ``dbintegrity check`` asks for this when it checks several engines.  Tests of
+    no engine are handed out one by one, as ``--dist load`` does.
     """
-    if config.getvalue("dist") != "loadgroup" or CONFIG_KEY not in config.stash:
+    if config.getvalue("dist") not in ("load", "loadgroup") or CONFIG_KEY not in config.stash:
         return None
     from dbintegrity.xdist_engines import EngineScheduling
 
