@@ -49,7 +49,18 @@ def _config(args: argparse.Namespace, **override: str) -> Config:
         value = getattr(args, f"opt_{opt.name}", None)
         return None if value is None else str(value)
 
-    return resolve([flag, env_lookup()])
+    return resolve([_from_cwd(flag), _from_cwd(env_lookup())])
+
+
+def _from_cwd(lookup: Callable[[Option], str | None]) -> Callable[[Option], str | None]:
+    """A relative path the user typed (``--packs db/packs``) means one in the current directory, wherever the
+    project's defaults (``sql/``, ``.engines/``) are found."""
+    def absolute(opt: Option) -> str | None:
+        value = lookup(opt)
+        if opt.path and value and value.strip():
+            return str(Path(value.strip()).expanduser().absolute())
+        return value
+    return absolute
 
 
 def cmd_engines(args: argparse.Namespace, cfg: Config) -> int:

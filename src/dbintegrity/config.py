@@ -32,7 +32,7 @@ def _engine_options() -> tuple[Option, ...]:
                    f"{', '.join(ln.image for ln in s.lines)})"),
             Option(f"{prefix}_url", f"{flag}-url", f"{env}_URL",
                    f"existing {s.title} server for the url provider, e.g. {s.url_example}"),
-            Option(f"{prefix}_bin", f"{flag}-bin", f"{env}_BIN", f"local provider: {s.bin_help}"),
+            Option(f"{prefix}_bin", f"{flag}-bin", f"{env}_BIN", f"local provider: {s.bin_help}", path=True),
             Option(f"{prefix}_server_options", f"{flag}-server-options", f"{env}_SERVER_OPTIONS",
                    f"local provider: extra options for the {s.title} server, as one string, also used when its "
                    f"data dir is initialised, e.g. {flag}-server-options={s.server_options_example}"),
@@ -49,6 +49,8 @@ class Option:
     env: str
     help: str
     default: str | None = None
+    path: bool = False
+    """A file or folder: given on the command line or in the environment, relative to the current directory."""
 
     @property
     def ini(self) -> str:
@@ -66,12 +68,12 @@ OPTIONS: tuple[Option, ...] = (
            f"comma-separated engines to run, each optionally @version ({', '.join(all_keys())}), or all",
            DEFAULT_ENGINES),
     Option("packs", "--packs", "DBINTEGRITY_PACKS",
-           "folder that holds the schema packs (default: sql/ of the project)"),
+           "folder that holds the schema packs (default: sql/ of the project)", path=True),
     Option("pack", "--pack", "DBINTEGRITY_PACK",
            "comma-separated pack names to run (default: every pack in the packs folder)"),
     *_engine_options(),
     Option("workdir", "--workdir", "DBINTEGRITY_WORKDIR",
-           "where local servers keep their data dirs (default: the system temp dir)"),
+           "where local servers keep their data dirs (default: the system temp dir)", path=True),
 )
 
 OPTION_BY_NAME: Mapping[str, Option] = {o.name: o for o in OPTIONS}

@@ -110,3 +110,18 @@ def test_missing_subcommand_is_a_usage_error(capsys):
         cli.main([])
     assert info.value.code == 2
     assert "usage: dbintegrity" in capsys.readouterr().err
+
+
+def test_a_relative_packs_path_on_the_command_line_is_in_the_current_directory(tmp_path, monkeypatch):
+    """``--packs db/packs`` typed in a schema repository means that repository's folder, even where the
+    project defaults come from elsewhere (an editable install's checkout)."""
+    from dbintegrity.cli import _config, build_parser
+
+    (tmp_path / "db" / "packs").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["engines", "--packs", "db/packs", "--workdir", "scratch"])
+    cfg = _config(args)
+    assert cfg.packs_dir == tmp_path / "db" / "packs"
+    assert cfg.workdir == tmp_path / "scratch"
+    monkeypatch.setenv("DBINTEGRITY_PACKS", "other")
+    assert _config(build_parser().parse_args(["engines"])).packs_dir == tmp_path / "other"
