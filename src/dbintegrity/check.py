@@ -116,6 +116,7 @@ def gate_args(cfg: Config, packs: list[str]) -> list[str]:
             OPTION_BY_NAME["pack"].flag, ",".join(packs), *cfg.engine_flags()]
     if cfg.workdir:
         args += [OPTION_BY_NAME["workdir"].flag, str(cfg.workdir)]
+    args += [OPTION_BY_NAME["engines_dir"].flag, str(cfg.engines_dir)]  # as resolved here, also in child runs
     return args
 
 

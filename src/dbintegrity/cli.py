@@ -307,8 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     for add_parser in (_seed_parser, _load_parser):
         add_parser(sub)
 
-    p = sub.add_parser("provision", help="download local server binaries into .engines/ (MySQL, MariaDB), or "
-                       "say where an engine's come from")
+    p = sub.add_parser("provision", help="download local server binaries into .engines/ (MySQL, MariaDB; "
+                       "installed from a wheel: the per-user cache, see --engines-dir), or say where an engine's come from")
     p.add_argument("what", nargs="*", metavar="ENGINE", help=f"engines to provision, optionally @version "
                    f"({', '.join(registry.PLUGINS)}; all, the default: every one)")
     p.add_argument("--force", action="store_true", help="download again even if present")

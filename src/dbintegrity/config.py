@@ -18,6 +18,7 @@ from dbintegrity.engines import all_keys, expand, specs
 from dbintegrity.errors import ConfigError
 
 PROVIDERS = ("auto", "docker", "local", "url")
+USER_CACHE_NAME = "dbintegrity"
 
 
 def _engine_options() -> tuple[Option, ...]:
@@ -74,6 +75,10 @@ OPTIONS: tuple[Option, ...] = (
     *_engine_options(),
     Option("workdir", "--workdir", "DBINTEGRITY_WORKDIR",
            "where local servers keep their data dirs (default: the system temp dir)", path=True),
+    Option("engines_dir", "--engines-dir", "DBINTEGRITY_ENGINES_DIR",
+           "where provisioned server binaries, template data dirs and logs live (default: .engines/ of the "
+           "project or of the source checkout; installed from a wheel, the per-user cache "
+           f"$XDG_CACHE_HOME/{USER_CACHE_NAME} or ~/.cache/{USER_CACHE_NAME})", path=True),
 )
 
 OPTION_BY_NAME: Mapping[str, Option] = {o.name: o for o in OPTIONS}
@@ -157,6 +162,31 @@ def default_base() -> Path:
     return _source_checkout() or cwd
 
 
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user cache (XDG base directories): ``$XDG_CACHE_HOME/dbintegrity``, else ``~/.cache/dbintegrity``."""
+    env = os.environ if environ is None else environ
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"  # the spec ignores relative ones
+    return root / USER_CACHE_NAME
+
+
+def default_engines_dir(base: Path) -> Path:
+    """Where engines are provisioned when ``--engines-dir`` is not set.
+
+    A project's own ``.engines/`` wins.  Run from this source checkout (an editable install), its
+    ``.engines/`` is used from any directory, as the set-up command fills it.  Installed from a wheel there
+    is no checkout, and a schema repository should not grow a half-gigabyte folder of server binaries: the
+    per-user cache holds them once for every project of the user.
+    """
+    own = base / ".engines"
+    if own.exists():
+        return own
+    checkout = _source_checkout()
+    if checkout is None:
+        return user_cache_dir()
+    return checkout / ".engines" if (checkout / ".engines").exists() else own
+
+
 def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
     """Build the config from lookups tried in order (e.g. flag, environment, ini); first value wins."""
     base = base or default_base()
@@ -188,9 +218,7 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
                           f"(set by {where('engines')})")
 
     packs_dir = _path(get("packs"), base) or base / "sql"
-    engines_dir = base / ".engines"
-    if not engines_dir.exists() and (checkout := _source_checkout()) and (checkout / ".engines").exists():
-        engines_dir = checkout / ".engines"
+    engines_dir = _path(get("engines_dir"), base) or default_engines_dir(base)
 
     names = [s.option_prefix for s in specs()]
     urls = {n: u for n in names if (u := get(f"{n}_url"))}

@@ -30,6 +30,8 @@ from dbintegrity.model import Schema
 from dbintegrity.packs import CONTRACT_FILE, select
 from dbintegrity.runtime import Runtime
 
+pytest_plugins = ["dbintegrity.project_gate"]  # plain `pytest` in a schema repository collects the gate
+
 CONFIG_KEY = pytest.StashKey[Config]()
 RUNTIME_KEY = pytest.StashKey[Runtime]()
 WORKER_FIGURES_KEY = pytest.StashKey[dict[str, Any]]()

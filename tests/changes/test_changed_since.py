@@ -18,7 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from changes_repo import PACK, edit, make_repo
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 CLI_TIMEOUT_S = 300
 RAN = re.compile(r"::(test_\w+)\[([^\]]+)\] (PASSED|FAILED|ERROR)")
 

@@ -20,7 +20,7 @@ import pytest
 from dbintegrity import reaper
 from dbintegrity.providers import docker
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 REPO = Path(__file__).resolve().parents[2]
 GATE_TIMEOUT_S = 900

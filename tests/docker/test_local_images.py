@@ -17,7 +17,7 @@ from dbintegrity.engines import all_keys, get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.providers import docker
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 
 @pytest.mark.parametrize("key", all_keys())

@@ -21,7 +21,7 @@ from dbintegrity.intake.batch import FileError
 from dbintegrity.intake.run import LoadError, parse_date_formats
 from dbintegrity.seed.load import Loader
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 PACK = "hms_db"
 GOOD = Path(__file__).resolve().parents[2] / "fixtures" / "hms_db" / "csv"
 DMY = LoadOptions(*parse_date_formats(["DD/MM/YYYY"]))

@@ -36,7 +36,7 @@ from dbintegrity.packs import select
 from dbintegrity.providers import docker, local
 from dbintegrity.runtime import DB_PREFIX, Runtime
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 RUN_TIMEOUT_S = 90.0
 """Longest an inner run may take after it was told to end (or from its start, for runs that end alone)."""
@@ -464,7 +464,7 @@ def test_url_provider_leaves_the_server_as_it_found_it(engine, dbi_config, dbi_r
         cur.close()
 
 
-@pytest.mark.integrity
+@pytest.mark.selftest
 def test_url_run_drops_the_roles_its_pack_created_and_no_other(engine, dbi_config, tmp_path):
     """Roles are server-wide: a run on a shared server drops the ones its pack's CREATE ROLE made, keeps
     everyone else's, and keeps its own while another dbintegrity run's databases are on the server."""

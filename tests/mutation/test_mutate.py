@@ -26,7 +26,7 @@ from dbintegrity.packs import CONTRACT_FILE
 from dbintegrity.runtime import DB_PREFIX
 from dbintegrity.sqlsplit import split_file
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = "healthcare_mgmt"

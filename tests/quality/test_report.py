@@ -1,7 +1,7 @@
 """``dbintegrity report``: sound seeded data passes on every engine; broken data fails, naming each broken
 rule and showing the bad rows; an empty table never passes.
 
-Tests that need a database are marked ``integrity`` and run once per configured engine; the others check
+Tests that need a database are marked ``selftest`` and run once per configured engine; the others check
 how the suite is derived from the contract and the expectations file, without a database.
 """
 
@@ -64,7 +64,7 @@ def summary_of(out: Path) -> dict:
 
 
 # -- with a database ---------------------------------------------------------------------------------------
-@pytest.mark.integrity
+@pytest.mark.selftest
 def test_seeded_data_passes(dbi_runtime, dbi_config, engine, seeded, tmp_path):
     out = tmp_path / "report"
     console = io.StringIO()
@@ -87,7 +87,7 @@ def test_seeded_data_passes(dbi_runtime, dbi_config, engine, seeded, tmp_path):
     assert "did not pass" not in text
 
 
-@pytest.mark.integrity
+@pytest.mark.selftest
 def test_corrupted_data_fails_naming_each_rule_with_bad_rows(dbi_runtime, dbi_config, engine, seeded, tmp_path,
                                                            capsys):
     bad = corrupt(dbi_runtime, engine, seeded)
@@ -112,7 +112,7 @@ def test_corrupted_data_fails_naming_each_rule_with_bad_rows(dbi_runtime, dbi_co
     assert isinstance(failed["billing.invoice_number:unique"]["unexpected_count"], int)  # float on MySQL in GX
 
 
-@pytest.mark.integrity
+@pytest.mark.selftest
 def test_empty_tables_never_pass(dbi_runtime, dbi_config, engine, empty, tmp_path):
     out = tmp_path / "report"
     status = report_database(build(dbi_config, PACK), target(dbi_runtime, engine, empty), out,
@@ -127,7 +127,7 @@ def test_empty_tables_never_pass(dbi_runtime, dbi_config, engine, empty, tmp_pat
     assert summary["counts"]["empty"] > 0
 
 
-@pytest.mark.integrity
+@pytest.mark.selftest
 def test_disposable_database_is_seeded_reported_and_removed(dbi_config, engine, tmp_path, capsys):
     from dbintegrity.report.command import run_report
 

@@ -19,7 +19,7 @@ from dbintegrity.errors import DbIntegrityError, PackError
 from dbintegrity.report import neutralsql
 from dbintegrity.seed import ProfileError, SeedError, SeedResult, seed_database
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 PACK = "healthcare_mgmt"
 SCALE = 0.1

@@ -18,7 +18,7 @@ import pytest
 
 from dbintegrity.access import Actor, Result, plain_columns
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.rules
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from dbintegrity.access import AuditRecord, Role, audit_records, plain_columns, stored_row
 from dbintegrity.probe import normalise
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.rules
 CLOCK_SLACK = dt.timedelta(seconds=5)
 
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from dbintegrity.probe import Outcome, ProbeSession
 from dbintegrity.synth import Plan, fits, valid_plan
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.rules
 HM = pytest.mark.parametrize("pack", ["healthcare_mgmt"])
 """The rules are this pack's; the tests run whichever engines are selected."""
 README = Path(__file__).resolve().parents[2] / "sql" / "healthcare_mgmt" / "README.md"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from dbintegrity.probe import Outcome, ProbeSession
 from dbintegrity.synth import Plan, valid_plan
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.rules
 HMS = pytest.mark.parametrize("pack", ["hms_db"])
 README = Path(__file__).resolve().parents[2] / "sql" / "hms_db" / "README.md"
 COUNTER = {"counter_name": "patients"}

@@ -29,7 +29,7 @@ from dbintegrity.errors import PackError
 from dbintegrity.pytest_plugin import one_line_errors
 from dbintegrity.runtime import Runtime
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 REPO = Path(__file__).resolve().parents[2]
 BAD_PACKS = REPO / "fixtures" / "bad_packs"

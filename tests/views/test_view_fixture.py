@@ -18,7 +18,7 @@ from dbintegrity.cli import main
 from dbintegrity.model import Schema
 from dbintegrity.probe import ProbeSession
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "packs"
 
 

@@ -17,7 +17,7 @@ from dbintegrity import cli
 from dbintegrity.mutate import server_url
 from dbintegrity.providers import local
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "zero_config"
 LOADED = re.compile(r"loaded (\d+) statements from (\d+) files? in [\d.]+ s")

@@ -22,7 +22,7 @@ from dbintegrity import cli
 from dbintegrity.check import OUTCOMES
 from dbintegrity.mutate import server_url
 
-pytestmark = pytest.mark.integrity
+pytestmark = pytest.mark.selftest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "zero_config"
 ROW = re.compile(r"^(\w+) +" + r" +".join([r"(\d+)"] * len(OUTCOMES)) + r" +(ok|FAIL|none) +(\d+) of (\d+)(?: \((.+)\))?$")
