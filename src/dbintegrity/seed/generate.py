@@ -117,10 +117,13 @@ class TableGen:
                 if len(candidates) == 0:
                     raise ProfileError(f"{self.world.profile.where}: tables.{self.name}.refs.{name}: no line of "
                                        f"{ref.path.name} satisfies {slot.where.text}")
-            w = ref.weights[candidates]
-            cum = np.cumsum(w / w.sum())
-            pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
-                              len(candidates) - 1)
+            if slot is not None and slot.each:
+                pick = np.arange(self.n) % len(candidates)
+            else:
+                w = ref.weights[candidates]
+                cum = np.cumsum(w / w.sum())
+                pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
+                                  len(candidates) - 1)
             self._slots[name] = (ref, candidates[pick], candidates)
         return self._slots[name]
 

@@ -20,7 +20,8 @@ Top level::
         rows: 800                        # at scale 1; or {per: fk_column, count: {0: 0.1, 1: 0.6, ...}};
                                          # 0: the seeder writes none (a table the pack's triggers fill)
         min_rows: 20                     # at any scale
-        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file
+        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file;
+                                         # each: true: row i takes line i (a dimension listing the file)
         columns: {<column or _hidden>: <spec>}
         rules: [{name: ..., why: ..., check: "<SQL condition>"}, {name: ..., unique: [cols], where: ...}]
 
@@ -119,6 +120,8 @@ class Slot:
     name: str
     ref: str
     where: Expr | None = None
+    each: bool = False
+    """Row i takes line i (and round again): a dimension table that lists the file, each line once."""
 
 
 @dataclass(frozen=True)
@@ -218,11 +221,13 @@ def _table(profile: Profile, contract: Schema, table: Table, body: Any, where: s
     for name, raw in (body.get("refs") or {}).items():
         w = f"{where}.refs.{name}"
         if not isinstance(raw, dict) or "from" not in raw:
-            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>}}")
-        _unknown(raw, {"from", "where"}, w)
+            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>, each: true|false}}")
+        _unknown(raw, {"from", "where", "each"}, w)
         ref = str(raw["from"])
         profile.fixtures.ref(ref)  # exists?
-        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"))
+        if not isinstance(raw.get("each", False), bool):
+            raise ProfileError(f"{w}.each: expected true or false, got {raw['each']!r}")
+        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"), bool(raw.get("each", False)))
     parser = _SpecParser(profile, contract, table, tp)
     rows = body.get("rows", profile.default_rows)
     if isinstance(rows, dict):
