@@ -206,8 +206,14 @@ def _compare(entry: dict[str, Any], where: str, common: dict[str, Any]) -> Rule:
 
 
 def _join(entry: dict[str, Any], where: str) -> str | None:
-    """The optional ``join`` of a share or compare: JOIN clauses; the rule's table is then ``t``."""
+    """The optional ``join`` of a share or compare: JOIN clauses; the rule's table is then ``t``.  Without
+    one, a column named with a table (``p.age``) could only fail at run time: refused here."""
     if entry.get("join") is None:
+        for key in ("where", "among", "value", "than"):
+            text = entry.get(key)
+            if isinstance(text, str) and nsql.qualified_columns(text):
+                raise ReportError(f"{where}: '{key}' names {', '.join(nsql.qualified_columns(text))} but the rule "
+                                  "has no 'join': add one (its table is t) or write the columns unqualified")
         return None
     join = _text(entry, "join", where)
     if not join.upper().lstrip().startswith(("JOIN", "LEFT JOIN", "INNER JOIN")):

@@ -156,6 +156,18 @@ def compare_query(value: str, where: str, than: str, low: float | None, high: fl
     )
 
 
+def qualified_columns(condition: str) -> list[str]:
+    """Columns of a neutral expression written with a table or alias (``p.age``) that the expression does not
+    bring in itself (a subquery's ``EXISTS (SELECT 1 FROM a AS x WHERE x.id = ...)`` does); none when it does
+    not parse."""
+    try:
+        tree = sqlglot.parse_one(condition, read=NEUTRAL)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return []
+    own = {name for t in tree.find_all(exp.Table) for name in (t.alias_or_name, t.name)}
+    return sorted({c.sql(dialect=NEUTRAL) for c in tree.find_all(exp.Column) if c.table and c.table not in own})
+
+
 def _source(join: str | None) -> str:
     """The rule's table, alone (GX aliases it) or as ``t`` followed by the joins (GX leaves that to us)."""
     return f"{BATCH} AS t {join}" if join else BATCH
