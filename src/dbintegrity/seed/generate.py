@@ -316,7 +316,8 @@ class World:
         if self.skipped(name):
             return 0
         base = tp.rows if tp is not None and tp.rows is not None else self.profile.default_rows
-        return max(tp.min_rows if tp is not None else 1, round(base * self.scale))
+        rows = max(tp.min_rows if tp is not None else 1, round(base * self.scale))
+        return min(rows, tp.max_rows) if tp is not None and tp.max_rows is not None else rows
 
     def estimate_rows(self) -> dict[str, int]:
         """Expected rows per table, for progress: per-parent tables from the mean count per parent."""
