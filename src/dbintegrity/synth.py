@@ -364,6 +364,7 @@ class PlanBuilder:
         for _ in range(20):
             if patterns and (not target or self.rng.random() < 0.5):  # `code ~ '^LM-[A-Z]{3}$'` and UNIQUE
                 value = _fresh_match(self.rng.choice(patterns))
+                value = value if value is not None and fits(col, value) else None  # `{2,}`: maybe too long
             else:
                 value = (self.draw(value_strategy(col, tuple(bounds))) if target
                          else random_value(col, self.rng, bounds))
@@ -394,6 +395,7 @@ def _fresh_match(pattern: str) -> str | None:
     if value is not None:
         issued.add(value)
     return value
+
 
 TARGET_TRIES = 12
 """Draws of one column of the probed row before a CHECK it must pass gives up (Hypothesis then discards)."""
