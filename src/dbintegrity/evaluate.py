@@ -95,6 +95,7 @@ class Expr:
     _bounds: tuple[tuple[str, tuple[object, ...]], ...] = field(repr=False, compare=False)
     _relative: tuple[tuple[str, _Fn], ...] = field(default=(), repr=False, compare=False)
     _examples: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False, compare=False)
+    _patterns: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     def evaluate(self, row: Mapping[str, object]) -> object | None:
         """The SQL value of the expression for ``row`` (``None`` is NULL).
@@ -122,6 +123,10 @@ class Expr:
     def examples(self, column: str) -> list[str]:
         """Values of ``column`` that match the regular expressions the expression applies to it."""
         return [value for name, values in self._examples if name == column.lower() for value in values]
+
+    def patterns(self, column: str) -> list[str]:
+        """The regular expressions (case-sensitive, supported ones) the expression matches ``column`` against."""
+        return [pattern for name, pattern in self._patterns if name == column.lower()]
 
     def relative_boundaries(self, column: str, row: Mapping[str, object]) -> list[object]:
         """Values of ``column`` at the edge of a comparison with other columns of ``row``.
@@ -160,7 +165,7 @@ def compile_expr(text: str) -> Expr:
     found = _find_boundaries(tree)
     bounds = tuple((column, tuple(_sorted_unique(found[column]))) for column in columns if found.get(column))
     return Expr(text=text, columns=columns, _fn=fn, _bounds=bounds, _relative=tuple(_find_relative(tree)),
-                _examples=tuple(_find_examples(tree)))
+                _examples=tuple(_find_examples(tree)), _patterns=tuple(_find_patterns(tree)))
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -1193,6 +1198,21 @@ def _find_examples(tree: exp.Expr) -> list[tuple[str, tuple[str, ...]]]:
         except sqlregex.RegexUnsupported:
             continue
         out.append((column, hits))
+    return out
+
+
+def _find_patterns(tree: exp.Expr) -> list[tuple[str, str]]:
+    """(column, pattern) for each case-sensitive ``column ~ 'literal pattern'`` the engines read alike."""
+    out: list[tuple[str, str]] = []
+    for node in tree.find_all(exp.RegexpLike):
+        column, pattern = _column_name(node.this), node.expression
+        if column is None or not (isinstance(pattern, exp.Literal) and pattern.is_string):
+            continue
+        try:
+            sqlregex.compile_pattern(pattern.this)
+        except sqlregex.RegexUnsupported:
+            continue
+        out.append((column, pattern.this))
     return out
 
 

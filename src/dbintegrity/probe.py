@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import tempfile
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -325,7 +326,7 @@ def literal(value: Any) -> str:
 
 
 def normalise(value: Any, family: str) -> Any:
-    """Driver values made comparable across engines: UTC-naive datetimes, bools, parsed JSON, TIME."""
+    """Driver values made comparable across engines: UTC-naive datetimes, bools, parsed JSON, TIME, UUID text."""
     if value is None:
         return None
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -337,4 +338,6 @@ def normalise(value: Any, family: str) -> Any:
         return bool(value)
     if family == "json" and isinstance(value, str | bytes):
         return json.loads(value)
+    if isinstance(value, uuid.UUID):  # PostgreSQL's uuid; MySQL's stand-in holds the same canonical text
+        return str(value)
     return value

@@ -15,6 +15,7 @@ letter case flipped).  Those are the values that tell a pattern from a weakened 
 
 from __future__ import annotations
 
+import random
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
 from functools import lru_cache
@@ -161,5 +162,59 @@ def _build(tree: Any, variant: int, longest: bool) -> str | None:
         elif name == "AT":
             continue  # ^ and $: the string built is the whole subject
         else:
+            return None
+    return "".join(parts)
+
+
+_ANY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def random_match(pattern: str, rng: random.Random) -> str | None:
+    """One random whole match of ``pattern`` (ranges drawn from end to end), or None where it cannot build one.
+
+    :func:`examples` takes each range at its ends, so ``^LM-[A-Z]{3}$`` gives only ``LM-AAA`` and ``LM-ZZZ``;
+    rows that need many distinct values of a UNIQUE column under such a CHECK draw from here instead.
+    """
+    compile_pattern(pattern)
+    return _random(sre_parse.parse(fullmatch_pattern(pattern)), rng)
+
+
+def _random(tree: Any, rng: random.Random) -> str | None:
+    parts: list[str] = []
+    for op, av in tree:
+        name = str(op)
+        if name == "LITERAL":
+            parts.append(chr(av))
+        elif name == "ANY":
+            parts.append(rng.choice(_ANY_CHARS))
+        elif name == "IN":
+            if any(str(o) == "NEGATE" for o, _ in av):
+                negated = set(_members([x for x in av if str(x[0]) != "NEGATE"]))
+                pool = [c for c in _ANY_CHARS if c not in negated and not any(
+                    str(o) == "RANGE" and a[0] <= ord(c) <= a[1] for o, a in av)]
+            else:
+                pool = [chr(c) for o, a in av for c in (range(a[0], a[1] + 1) if str(o) == "RANGE" else
+                                                        [a] if str(o) == "LITERAL" else [])]
+            if not pool:
+                return None
+            parts.append(rng.choice(pool))
+        elif name == "BRANCH":
+            part = _random(rng.choice(av[1]), rng)
+            if part is None:
+                return None
+            parts.append(part)
+        elif name == "SUBPATTERN":
+            part = _random(av[-1], rng)
+            if part is None:
+                return None
+            parts.append(part)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, body = av
+            for _ in range(rng.randint(low, min(high, low + 4))):
+                part = _random(body, rng)
+                if part is None:
+                    return None
+                parts.append(part)
+        elif name != "AT":
             return None
     return "".join(parts)

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from dbintegrity.evaluate import Expr, Unsupported, compile_expr
 from dbintegrity.model import Column, ForeignKey, Schema, Table
+from dbintegrity.sqlregex import random_match
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 ALPHABET = string.ascii_letters + string.digits
@@ -359,14 +360,41 @@ class PlanBuilder:
         """For a key column under a CHECK: a value drawn near the CHECK's boundaries, new to this plan."""
         used = self.used.setdefault((table.name, col.name), set())
         bounds = boundaries_for(table, col.name)
+        patterns = [p for check in checks_of(table) for p in check.patterns(col.name)]
         for _ in range(20):
-            value = (self.draw(value_strategy(col, tuple(bounds))) if target
-                     else random_value(col, self.rng, bounds))
+            if patterns and (not target or self.rng.random() < 0.5):  # `code ~ '^LM-[A-Z]{3}$'` and UNIQUE
+                value = _fresh_match(self.rng.choice(patterns))
+                value = value if value is not None and fits(col, value) else None  # `{2,}`: maybe too long
+            else:
+                value = (self.draw(value_strategy(col, tuple(bounds))) if target
+                         else random_value(col, self.rng, bounds))
             if value is not None and value not in used:
                 used.add(value)
                 return value
         self._assume(False)  # the CHECK leaves too few values for this plan's rows
         raise AssertionError("unreachable")
+
+
+_MATCHES = random.Random(0x5EED)
+_ISSUED: dict[str, set[str]] = {}
+
+
+def _fresh_match(pattern: str) -> str | None:
+    """A match of a UNIQUE column's pattern not handed out before in this run, like :func:`unique_value`'s
+    counter: a probe's world joins several plans, each with its own used-values, and a row and its
+    duplicate are built from the same seed, so their other parents must still get other keys.  When a
+    narrow pattern runs out, its matches are handed out again (a new round)."""
+    issued = _ISSUED.setdefault(pattern, set())
+    value = None
+    for _ in range(64):
+        value = random_match(pattern, _MATCHES)
+        if value is None or value not in issued:
+            break
+    else:
+        issued.clear()
+    if value is not None:
+        issued.add(value)
+    return value
 
 
 TARGET_TRIES = 12

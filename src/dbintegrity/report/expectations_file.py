@@ -10,9 +10,10 @@ Format (version 1)::
     expectations:
       - name: cancelled_share            # unique; the report id is <table>:<name>
         table: appointments
-        kind: share                      # share | values_between | mean_between | no_rows
+        kind: share                      # share | compare | values_between | mean_between | no_rows
         where: status = 'cancelled'      # share: condition counted ...
         among: status IS NOT NULL        # ... among these rows (optional: all rows)
+        join: JOIN patients AS p ON p.id = t.patient_id   # share, compare (optional): the table is then t
         min: 0.02                        # share, values_between, mean_between: bounds (either may be left out)
         max: 0.30
         why: one or two sentences: what the rule protects and why seeded data meets it
@@ -23,6 +24,14 @@ Format (version 1)::
         min: 30
         max: 220
         mostly: 1.0                      # values_between: share of rows that must comply (optional, 1.0)
+      - name: elderly_stay_longer
+        table: ip_stays
+        kind: compare                    # mean of value where ... / mean of value than ... within bounds
+        join: JOIN patients AS p ON p.patient_id = t.patient_id
+        value: t.length_of_stay          # a rate: CASE WHEN t.alc_flag THEN 1 ELSE 0 END
+        where: p.age >= 75               # the group the claim is about ...
+        than: p.age < 75                 # ... compared with this one
+        min_ratio: 1.3                   # and/or max_ratio
       - name: pediatrics_sees_children
         table: appointments
         kind: no_rows                    # the query returns the offending rows; none may come back
@@ -54,9 +63,10 @@ from dbintegrity.yamlfile import read_yaml
 
 FILE = "expectations.yml"
 SOURCE = FILE
-KINDS = ("share", "values_between", "mean_between", "no_rows")
+KINDS = ("share", "compare", "values_between", "mean_between", "no_rows")
 _KEYS = {
-    "share": {"where", "among", "min", "max"},
+    "share": {"where", "among", "min", "max", "join"},
+    "compare": {"value", "where", "than", "min_ratio", "max_ratio", "join"},
     "values_between": {"column", "min", "max", "mostly"},
     "mean_between": {"column", "min", "max"},
     "no_rows": {"query"},
@@ -136,15 +146,9 @@ def _rule(path: Path, index: int, entry: Any, tables: set[str] | None) -> Rule:
     rule_id = f"{table}:{name}"
     common: dict[str, Any] = {"id": rule_id, "table": table, "kind": kind, "source": SOURCE, "why": why}
     if kind == "share":
-        cond = _text(entry, "where", where)
-        if low is None and high is None:
-            raise ReportError(f"{where}: a share needs 'min', 'max' or both")
-        lo, hi = low if low is not None else 0.0, high if high is not None else 1.0
-        among = entry.get("among")
-        query = nsql.share_query(cond, str(among) if among else None, lo, hi)
-        _renders(query, where)
-        desc = f"share of rows with {cond}{f' among {among}' if among else ''} is within [{lo}, {hi}]"
-        return Rule(expectation=UNEXPECTED_ROWS, query=query, description=desc, **common)
+        return _share(entry, where, low, high, common)
+    if kind == "compare":
+        return _compare(entry, where, common)
     if kind == "no_rows":
         query = _text(entry, "query", where)
         if nsql.BATCH not in query:
@@ -173,6 +177,48 @@ def _rule(path: Path, index: int, entry: Any, tables: set[str] | None) -> Rule:
     share = "" if mostly in (None, 1) else f" for at least {mostly:.0%} of rows"
     return Rule(expectation="ExpectColumnValuesToBeBetween", kwargs=kwargs,
                 description=f"{table}.{column} is within {span}{share}", **common)
+
+
+def _share(entry: dict[str, Any], where: str, low: float | None, high: float | None,
+           common: dict[str, Any]) -> Rule:
+    cond = _text(entry, "where", where)
+    if low is None and high is None:
+        raise ReportError(f"{where}: a share needs 'min', 'max' or both")
+    lo, hi = low if low is not None else 0.0, high if high is not None else 1.0
+    among = entry.get("among")
+    query = nsql.share_query(cond, str(among) if among else None, lo, hi, _join(entry, where))
+    _renders(query, where)
+    desc = f"share of rows with {cond}{f' among {among}' if among else ''} is within [{lo}, {hi}]"
+    return Rule(expectation=UNEXPECTED_ROWS, query=query, description=desc, **common)
+
+
+def _compare(entry: dict[str, Any], where: str, common: dict[str, Any]) -> Rule:
+    """A claim that one group's mean (or rate) is a multiple of another's: "the elderly stay longer"."""
+    value, group, than = _text(entry, "value", where), _text(entry, "where", where), _text(entry, "than", where)
+    low, high = _number(entry, "min_ratio", where), _number(entry, "max_ratio", where)
+    if low is None and high is None:
+        raise ReportError(f"{where}: a compare needs 'min_ratio', 'max_ratio' or both")
+    query = nsql.compare_query(value, group, than, low, high, _join(entry, where))
+    _renders(query, where)
+    span = f"[{'0' if low is None else low}, {'inf' if high is None else high}]"
+    desc = f"mean of {value} where {group}, divided by that where {than}, is within {span}"
+    return Rule(expectation=UNEXPECTED_ROWS, query=query, description=desc, **common)
+
+
+def _join(entry: dict[str, Any], where: str) -> str | None:
+    """The optional ``join`` of a share or compare: JOIN clauses; the rule's table is then ``t``.  Without
+    one, a column named with a table (``p.age``) could only fail at run time: refused here."""
+    if entry.get("join") is None:
+        for key in ("where", "among", "value", "than"):
+            text = entry.get(key)
+            if isinstance(text, str) and nsql.qualified_columns(text):
+                raise ReportError(f"{where}: '{key}' names {', '.join(nsql.qualified_columns(text))} but the rule "
+                                  "has no 'join': add one (its table is t) or write the columns unqualified")
+        return None
+    join = _text(entry, "join", where)
+    if not join.upper().lstrip().startswith(("JOIN", "LEFT JOIN", "INNER JOIN")):
+        raise ReportError(f"{where}: 'join' must be JOIN clauses (JOIN other AS o ON o.id = t.other_id), got {join!r}")
+    return join
 
 
 def _chart(path: Path, index: int, entry: Any) -> Chart:

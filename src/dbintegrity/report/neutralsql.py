@@ -118,19 +118,59 @@ def violating_check_query(expression: str, show: tuple[str, ...]) -> str:
     return f"SELECT {cols} FROM {BATCH} WHERE NOT ({expression})"
 
 
-def share_query(where: str, among: str | None, low: float, high: float) -> str:
+def share_query(where: str, among: str | None, low: float, high: float, join: str | None = None) -> str:
     """One row (matching, total, share) when the share of rows meeting ``where`` is outside [low, high].
 
     No rows at all (``total = 0``) is a failure too: an empty table must never pass a distribution rule.
+    With ``join`` (``JOIN patients AS p ON p.patient_id = t.patient_id``) the table is ``t`` and the
+    conditions may read the joined rows: a claim such as "care at the patient's home facility".
     """
     scope = f" WHERE {among}" if among else ""
     return (
         "SELECT matching, total, share FROM ("
         f"SELECT matching, total, CASE WHEN total = 0 THEN NULL ELSE 1.0 * matching / total END AS share FROM ("
-        f"SELECT SUM(CASE WHEN {where} THEN 1 ELSE 0 END) AS matching, COUNT(*) AS total FROM {BATCH}{scope}"
+        f"SELECT SUM(CASE WHEN {where} THEN 1 ELSE 0 END) AS matching, COUNT(*) AS total FROM {_source(join)}{scope}"
         ") AS counted) AS shares "
         f"WHERE total = 0 OR share < {low!r} OR share > {high!r}"
     )
+
+
+def compare_query(value: str, where: str, than: str, low: float | None, high: float | None,
+                  join: str | None = None) -> str:
+    """One row (group_mean, other_mean, ratio) unless mean(value | where) / mean(value | than) is within bounds.
+
+    "The elderly stay longer": ``value`` is the length of stay, ``where`` picks the elderly, ``than`` the
+    others, ``low`` the least ratio that still makes the claim true.  A rate is the mean of a 0/1 value.  A
+    group without rows, or a comparison group whose mean is 0, gives no ratio: a failure, never a pass.
+    """
+    bounds = " OR ".join([*([f"ratio < {low!r}"] if low is not None else []),
+                          *([f"ratio > {high!r}"] if high is not None else [])])
+    return (
+        "SELECT group_mean, other_mean, ratio FROM ("
+        "SELECT group_mean, other_mean, CASE WHEN other_mean IS NULL OR other_mean = 0 OR group_mean IS NULL "
+        "THEN NULL ELSE group_mean / other_mean END AS ratio FROM ("
+        f"SELECT AVG(CASE WHEN {where} THEN 1.0 * ({value}) END) AS group_mean, "
+        f"AVG(CASE WHEN {than} THEN 1.0 * ({value}) END) AS other_mean FROM {_source(join)}"
+        ") AS means) AS ratios "
+        f"WHERE ratio IS NULL OR {bounds}"
+    )
+
+
+def qualified_columns(condition: str) -> list[str]:
+    """Columns of a neutral expression written with a table or alias (``p.age``) that the expression does not
+    bring in itself (a subquery's ``EXISTS (SELECT 1 FROM a AS x WHERE x.id = ...)`` does); none when it does
+    not parse."""
+    try:
+        tree = sqlglot.parse_one(condition, read=NEUTRAL)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return []
+    own = {name for t in tree.find_all(exp.Table) for name in (t.alias_or_name, t.name)}
+    return sorted({c.sql(dialect=NEUTRAL) for c in tree.find_all(exp.Column) if c.table and c.table not in own})
+
+
+def _source(join: str | None) -> str:
+    """The rule's table, alone (GX aliases it) or as ``t`` followed by the joins (GX leaves that to us)."""
+    return f"{BATCH} AS t {join}" if join else BATCH
 
 
 @dataclass(frozen=True)

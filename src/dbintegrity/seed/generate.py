@@ -117,10 +117,13 @@ class TableGen:
                 if len(candidates) == 0:
                     raise ProfileError(f"{self.world.profile.where}: tables.{self.name}.refs.{name}: no line of "
                                        f"{ref.path.name} satisfies {slot.where.text}")
-            w = ref.weights[candidates]
-            cum = np.cumsum(w / w.sum())
-            pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
-                              len(candidates) - 1)
+            if slot is not None and slot.each:
+                pick = np.arange(self.n) % len(candidates)
+            else:
+                w = ref.weights[candidates]
+                cum = np.cumsum(w / w.sum())
+                pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
+                                  len(candidates) - 1)
             self._slots[name] = (ref, candidates[pick], candidates)
         return self._slots[name]
 
@@ -313,7 +316,8 @@ class World:
         if self.skipped(name):
             return 0
         base = tp.rows if tp is not None and tp.rows is not None else self.profile.default_rows
-        return max(tp.min_rows if tp is not None else 1, round(base * self.scale))
+        rows = max(tp.min_rows if tp is not None else 1, round(base * self.scale))
+        return min(rows, tp.max_rows) if tp is not None and tp.max_rows is not None else rows
 
     def estimate_rows(self) -> dict[str, int]:
         """Expected rows per table, for progress: per-parent tables from the mean count per parent."""

@@ -20,7 +20,9 @@ Top level::
         rows: 800                        # at scale 1; or {per: fk_column, count: {0: 0.1, 1: 0.6, ...}};
                                          # 0: the seeder writes none (a table the pack's triggers fill)
         min_rows: 20                     # at any scale
-        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file
+        max_rows: 12                     # at any scale (optional): a dimension of a fixed size
+        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file;
+                                         # each: true: row i takes line i (a dimension listing the file)
         columns: {<column or _hidden>: <spec>}
         rules: [{name: ..., why: ..., check: "<SQL condition>"}, {name: ..., unique: [cols], where: ...}]
 
@@ -98,7 +100,7 @@ PROFILE_FILE = "seed_profile.yml"
 AUTO_COLUMNS = ("_row", "_serial", "_rank")
 _TOP_KEYS = {"version", "locale", "fixtures", "as_of", "null", "default_rows", "pool_size", "history_years",
              "tables"}
-_TABLE_KEYS = {"rows", "min_rows", "refs", "columns", "rules"}
+_TABLE_KEYS = {"rows", "min_rows", "max_rows", "refs", "columns", "rules"}
 _COMMON = {"null", "clip", "round", "transform"}
 _KINDS: dict[str, set[str]] = {
     "const": set(), "choice": {"cover"}, "faker": {"pool"}, "ref": set(), "int": set(), "uniform": set(),
@@ -119,6 +121,8 @@ class Slot:
     name: str
     ref: str
     where: Expr | None = None
+    each: bool = False
+    """Row i takes line i (and round again): a dimension table that lists the file, each line once."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,8 @@ class TableProfile:
     rows: int | None = None
     per: PerParent | None = None
     min_rows: int = 1
+    max_rows: int | None = None
+    """At most this many rows at any scale: a dimension table whose file lists every row (12 facilities)."""
     columns: dict[str, Spec] = field(default_factory=dict)
     slots: dict[str, Slot] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
@@ -215,14 +221,18 @@ def _table(profile: Profile, contract: Schema, table: Table, body: Any, where: s
         raise ProfileError(f"{where}: expected a mapping with rows and columns")
     _unknown(body, _TABLE_KEYS, where)
     tp = TableProfile(table.name, min_rows=_count(body.get("min_rows", 1), f"{where}.min_rows", minimum=1))
+    if body.get("max_rows") is not None:
+        tp.max_rows = _count(body["max_rows"], f"{where}.max_rows", minimum=tp.min_rows)
     for name, raw in (body.get("refs") or {}).items():
         w = f"{where}.refs.{name}"
         if not isinstance(raw, dict) or "from" not in raw:
-            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>}}")
-        _unknown(raw, {"from", "where"}, w)
+            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>, each: true|false}}")
+        _unknown(raw, {"from", "where", "each"}, w)
         ref = str(raw["from"])
         profile.fixtures.ref(ref)  # exists?
-        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"))
+        if not isinstance(raw.get("each", False), bool):
+            raise ProfileError(f"{w}.each: expected true or false, got {raw['each']!r}")
+        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"), bool(raw.get("each", False)))
     parser = _SpecParser(profile, contract, table, tp)
     rows = body.get("rows", profile.default_rows)
     if isinstance(rows, dict):

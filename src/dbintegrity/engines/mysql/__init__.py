@@ -13,6 +13,7 @@ import pymysql.connections
 import pymysql.cursors
 
 from dbintegrity.engines.base import Capabilities, Engine, Server, Since
+from dbintegrity.engines.mysql.uuids import fold_uuid_columns
 from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
 from dbintegrity.sqlexpr import normalize
 from dbintegrity.sqlsplit import Statement
@@ -318,6 +319,7 @@ class MySQLEngine(Engine):
                 table.checks.append(Check(normalize(clause, "mysql"), name=r["name"], raw=clause))
         for table in schema.tables.values():
             table.indexes.sort(key=lambda ix: (ix.unique, ix.columns))
+            fold_uuid_columns(table)
         from dbintegrity.engines.mysql.access import introspect_privileges
 
         schema.privileges = introspect_privileges(conn, database)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from dbintegrity.engines.mysql.uuids import UUID_TYPE
 from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
 from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
 from dbintegrity.sqlexpr import to_dialect
@@ -53,6 +54,8 @@ def column_type(col: Column) -> str:
         return f"{_SIZED[family]}({m.group(1)})" if m else _SIZED[family]
     if col.type in _TYPES:
         return _TYPES[col.type]
+    if col.type == "uuid":
+        return UUID_TYPE
     raise MutationError(f"column {col.name}: neutral type {col.type!r} has no MySQL spelling to restate it with")
 
 
