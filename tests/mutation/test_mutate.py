@@ -55,7 +55,7 @@ def test_operator_ddl_applies_and_changes_the_live_schema(engine, operator, key,
                      if key in (None, pair[1].key)]
     [built] = build_mutants(dbi_runtime, engine, PACK, schema, [(OPERATORS[operator], target)])
     assert isinstance(built, Mutant), built.detail
-    path = write_mutant(dbi_runtime.pack(PACK).path, dbi_runtime.engine(engine).dialect_dir, built, tmp_path)
+    path = write_mutant(dbi_runtime.pack(PACK).path, dbi_runtime.pack_folders(engine, PACK), built, tmp_path)
     table, *columns = built.focus
     database = dbi_runtime.database(engine, PACK, "mutant")
     try:
