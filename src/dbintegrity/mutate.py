@@ -188,9 +188,9 @@ def write_mutant(pack_dir: Path, dialect_dirs: tuple[str, ...], mutant: Mutant, 
     copy = dest / pack_dir.name
     shutil.copytree(pack_dir, copy)
     folder = copy / dialect_dirs[0]
-    name = MUTATION_FILE
-    while any(p.name >= name for d in dialect_dirs for p in (copy / d).glob("*.sql")):  # it must run last
-        name = "9" + name
+    last = max((p.name for d in dialect_dirs for p in (copy / d).glob("*.sql")), default="")
+    # it must run last: after a file named 99_zz.sql too (a prefix of nines never sorts after that one)
+    name = MUTATION_FILE if last < MUTATION_FILE else f"{last.removesuffix('.sql')}_{MUTATION_FILE}"
     body = [f"-- dbintegrity mutant: {mutant.operator} on {mutant.target} ({mutant.engine})",
             f"-- {mutant.description}", *(s.rstrip().rstrip(";") + ";" for s in mutant.statements)]
     path = folder / name
