@@ -69,6 +69,11 @@ class MariaDBEngine(MySQLEngine):
 
         return DIALECT
 
+    def mutations(self, catalog: Any) -> Any:
+        from dbintegrity.engines.mariadb import mutations
+
+        return mutations.dialect(catalog)
+
     def list_roles(self, server: Server) -> set[str]:
         """Accounts as ``'user'@'host'`` and roles as ``ROLE name`` (MariaDB roles have no host)."""
         with self.connection(server, None) as conn, conn.cursor() as cur:
