@@ -62,7 +62,23 @@ class MariaDBEngine(MySQLEngine):
                     table.checks.remove(check)
         # A role's grants are the grantee 'role'@'' (a role has no host); MySQL's roles are 'role'@'%'.
         schema.privileges = {grantee.removesuffix("@"): tables for grantee, tables in schema.privileges.items()}
+        self._drop_implicit_defaults_under_triggers(conn, database, schema)
         return schema
+
+    def _drop_implicit_defaults_under_triggers(self, conn: Any, database: str, schema: Schema) -> None:
+        """A NOT NULL ENUM without DEFAULT gets its first label, as on MySQL (introspection says so), but
+        not on a table with a BEFORE INSERT trigger: MariaDB's strict mode refuses a row that leaves it out
+        there (ERROR 1364), so no default is what the engine does."""
+        with conn.cursor() as cur:
+            cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+                        "AND data_type = 'enum' AND is_nullable = 'NO' AND column_default IS NULL", (database,))
+            bare = cur.fetchall()
+        for table_name, column_name in bare:
+            table = schema.tables.get(table_name)
+            if table is None or column_name not in table.columns:
+                continue
+            if any(tr.timing == "BEFORE" and "INSERT" in tr.events for tr in table.triggers):
+                table.columns[column_name] = dataclasses.replace(table.columns[column_name], default=None)
 
     def access(self) -> AccessDialect:
         from dbintegrity.engines.mariadb.access import DIALECT
