@@ -182,14 +182,15 @@ def build_mutants(runtime: Runtime, engine: str, pack: str, schema: Schema,
         catalog.close()
 
 
-def write_mutant(pack_dir: Path, dialect_dir: str, mutant: Mutant, dest: Path) -> Path:
-    """A copy of the pack in ``dest/<pack>`` with the mutation as the last file of the dialect folder."""
+def write_mutant(pack_dir: Path, dialect_dirs: tuple[str, ...], mutant: Mutant, dest: Path) -> Path:
+    """A copy of the pack in ``dest/<pack>`` with the mutation as the last file the engine reads: in the
+    first of its folders, named after every file of the folders it overlays (:meth:`Pack.files`)."""
     copy = dest / pack_dir.name
     shutil.copytree(pack_dir, copy)
-    folder = copy / dialect_dir
-    name = MUTATION_FILE
-    while any(p.name >= name for p in folder.glob("*.sql")):  # it must run last
-        name = "9" + name
+    folder = copy / dialect_dirs[0]
+    last = max((p.name for d in dialect_dirs for p in (copy / d).glob("*.sql")), default="")
+    # it must run last: after a file named 99_zz.sql too (a prefix of nines never sorts after that one)
+    name = MUTATION_FILE if last < MUTATION_FILE else f"{last.removesuffix('.sql')}_{MUTATION_FILE}"
     body = [f"-- dbintegrity mutant: {mutant.operator} on {mutant.target} ({mutant.engine})",
             f"-- {mutant.description}", *(s.rstrip().rstrip(";") + ";" for s in mutant.statements)]
     path = folder / name
@@ -362,13 +363,13 @@ def _run_mutants(runtime: Runtime, gate: Gate, urls: dict[str, str], *, pack_dir
     slots: list[Outcome | None] = []
     jobs: list[tuple[int, Job, Mutant, Path]] = []
     for engine, url in urls.items():
-        dialect_dir = runtime.pack_folder(engine, pack_dir.name)
+        dialect_dirs = runtime.pack_folders(engine, pack_dir.name)
         for built in build_mutants(runtime, engine, pack_dir.name, schema, pairs):
             slots.append(built if isinstance(built, Outcome) else None)
             if isinstance(built, Mutant):
                 work = scratch / f"m{len(slots)}"
                 work.mkdir()
-                path = write_mutant(pack_dir, dialect_dir, built, work / "packs")
+                path = write_mutant(pack_dir, dialect_dirs, built, work / "packs")
                 jobs.append((len(slots) - 1, Job(engine, url, work / "packs", pack_dir.name, work, built.focus),
                              built, path))
     printer = _Printer(len(slots))

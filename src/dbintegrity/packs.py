@@ -25,7 +25,7 @@ SESSION_FILE = "session.yml"
 class Pack:
     name: str
     path: Path
-    _cache: dict[str, list[Statement]] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[tuple[str, ...], list[Statement]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def contract_path(self) -> Path:
@@ -47,13 +47,26 @@ class Pack:
             return [self.inputs.dialect]
         return sorted(p.name for p in self.path.iterdir() if p.is_dir() and any(p.glob("*.sql")))
 
-    def folder_for(self, folders: tuple[str, ...]) -> str:
-        """The first of an engine's pack folders (``spec.dialect_dirs``) this pack has: MariaDB reads
-        ``mariadb/`` if there is one, else ``mysql/``.  None there: the first, whose absence
+    def layers(self, folders: tuple[str, ...]) -> tuple[str, ...]:
+        """The folders of an engine's ``folders`` (``spec.dialect_dirs``) this pack has, first first; the
+        engine's SQL is their files overlaid (:meth:`files`).  None there: the first, whose absence
         :meth:`files` then reports."""
-        return next((f for f in folders if f in self.dialects), folders[0])
+        return tuple(f for f in folders if f in self.dialects) or folders[:1]
 
-    def files(self, dialect: str) -> list[Path]:
+    def files(self, dialect: str | tuple[str, ...]) -> list[Path]:
+        """The ``.sql`` files of a folder, or of an engine's folders overlaid, in file name order.
+
+        Overlaid (``("mariadb", "mysql")``), a file of an earlier folder replaces the same-named file of a
+        later one: ``mariadb/02_rules.sql`` stands in for ``mysql/02_rules.sql`` and MariaDB reads the other
+        files of ``mysql/`` as they are, so only the statements that really differ are written twice.
+        """
+        folders = (dialect,) if isinstance(dialect, str) else self.layers(dialect)
+        chosen: dict[str, Path] = {}
+        for folder in reversed(folders):
+            chosen.update({p.name: p for p in self._folder_files(folder)})
+        return [chosen[name] for name in sorted(chosen)]
+
+    def _folder_files(self, dialect: str) -> list[Path]:
         folder = self.path / dialect
         if not folder.is_dir():
             have = ", ".join(self.dialects) or "none"
@@ -64,49 +77,54 @@ class Pack:
             raise PackError(f"pack {self.name}: {folder} has no .sql files; add the {dialect} DDL as NN_name.sql")
         return files
 
-    def session_statements(self, dialect: str, purpose: str = "backfill") -> list[str]:
+    def session_statements(self, dialect: str | tuple[str, ...], purpose: str = "backfill") -> list[str]:
         """Statements dbintegrity's own sessions run for ``purpose`` (``session.yml``; none when absent).
 
         ``backfill`` is how a pack lets probes and the seeder write historical rows that its triggers refuse
-        to applications (an appointment in the past); the pack's triggers decide who may use it.
+        to applications (an appointment in the past); the pack's triggers decide who may use it.  For an
+        engine's folders (``("mariadb", "mysql")``) the first one ``session.yml`` names is used, as for files.
         """
         path = self.path / SESSION_FILE
         if not path.is_file():
             return []
         data = read_yaml(path, PackError)
         section = data.get(purpose, {}) if isinstance(data, dict) else None
+        if not isinstance(dialect, str):
+            dialect = next((f for f in dialect if isinstance(section, dict) and f in section), dialect[0])
         statements = section.get(dialect, []) if isinstance(section, dict) else None
         if not isinstance(statements, list) or not all(isinstance(x, str) for x in statements):
             raise PackError(f"pack {self.name}: {path}: {purpose}.{dialect} must be a list of SQL statements "
                             "(strings), e.g. [\"SET @flag = 1\"]")
         return statements
 
-    def statements(self, dialect: str) -> list[Statement]:
-        """All statements of the dialect, files in name order; cached for the run.
+    def statements(self, dialect: str | tuple[str, ...]) -> list[Statement]:
+        """All statements of the dialect folder (or of an engine's folders overlaid: :meth:`files`), files
+        in name order; cached for the run.
 
         Each file is read as its client would (:mod:`dbintegrity.sqlinput`: psql meta-commands, includes,
         ``COPY`` data); a staged ``--sql`` pack reads the user's own files, so errors name those.
         """
-        if dialect not in self._cache:
+        key = (dialect,) if isinstance(dialect, str) else self.layers(dialect)
+        if key not in self._cache:
             if self.inputs:
-                if dialect != self.inputs.dialect:
-                    raise PackError(f"--sql was read as {self.inputs.dialect}, not {dialect}")
+                if key[0] != self.inputs.dialect:
+                    raise PackError(f"--sql was read as {self.inputs.dialect}, not {key[0]}")
                 out = self.inputs.statements()
                 if not out:
                     raise PackError(f"--sql {', '.join(map(str, self.inputs.paths))}: no SQL statements in it")
-                self._cache[dialect] = out
+                self._cache[key] = out
                 return out
             out = []
-            for path in self.files(dialect):
+            for path in self.files(key):
                 try:
-                    out += read_inputs([path], dialect=dialect)
+                    out += read_inputs([path], dialect=key[0])
                 except InputError as exc:
                     raise PackError(f"pack {self.name}: {exc}") from exc
             if not out:
-                raise PackError(f"pack {self.name}: the {dialect} files ({', '.join(p.name for p in self.files(dialect))}) "
-                                "contain no SQL statements")
-            self._cache[dialect] = out
-        return self._cache[dialect]
+                raise PackError(f"pack {self.name}: the {'/'.join(key)} files "
+                                f"({', '.join(p.name for p in self.files(key))}) contain no SQL statements")
+            self._cache[key] = out
+        return self._cache[key]
 
 
 def discover(packs_dir: Path) -> dict[str, Pack]:

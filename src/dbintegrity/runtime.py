@@ -138,7 +138,7 @@ class Runtime:
     def load(self, engine: str, pack: Pack, database: str) -> None:
         """Apply the pack's statements for ``engine``; a rejected statement is one PackError line."""
         eng = self.engine(engine)
-        statements = pack.statements(pack.folder_for(eng.spec.dialect_dirs))
+        statements = pack.statements(pack.layers(eng.spec.dialect_dirs))
         server = self.server(engine)
         with eng.connection(server, database) as conn:
             try:
@@ -178,9 +178,10 @@ class Runtime:
         self.load(engine, self.pack(pack), name)
         return name
 
-    def pack_folder(self, engine: str, pack: str) -> str:
-        """The folder of ``pack`` that serves ``engine`` (``mysql/`` serves MariaDB unless there is ``mariadb/``)."""
-        return self.pack(pack).folder_for(self.engine(engine).spec.dialect_dirs)
+    def pack_folders(self, engine: str, pack: str) -> tuple[str, ...]:
+        """The folders of ``pack`` that serve ``engine``, overlaid (:meth:`Pack.files`): MariaDB reads
+        ``mysql/`` with the same-named files of ``mariadb/`` in their place."""
+        return self.pack(pack).layers(self.engine(engine).spec.dialect_dirs)
 
     def drop(self, engine: str, name: str) -> None:
         if (engine, name) in self._databases:
@@ -236,7 +237,7 @@ class Runtime:
 
     def session_mode(self, engine: str, pack: str, conn: Any, mode: str) -> None:
         """Run the pack's ``session.yml`` statements for ``mode`` (``backfill``, ``application``) on ``conn``."""
-        for statement in self.pack(pack).session_statements(self.pack_folder(engine, pack), mode):
+        for statement in self.pack(pack).session_statements(self.pack_folders(engine, pack), mode):
             cur = conn.cursor()
             try:
                 cur.execute(statement)

@@ -50,15 +50,26 @@ def normalize(expression: str, dialect: str) -> str:
     return text
 
 
+CASE_SENSITIVE_INLINE = "(?-i)"
+"""A pattern's leading inline flag that makes a match case-sensitive whatever the collation: how MariaDB,
+whose ``REGEXP`` takes no flags argument, says what MySQL says with ``REGEXP_LIKE(x, p, 'c')``."""
+
+
 def _collation_regexp(node: exp.Expression) -> exp.Expression:
-    """MySQL's ``REGEXP_LIKE(x, p, 'c')`` is PostgreSQL's ``x ~ p``; without ``'c'`` it follows the column's
-    collation, case-insensitive by default (``x ~* p``).  Other flags stay, and the evaluator refuses them."""
+    """MySQL's ``REGEXP_LIKE(x, p, 'c')`` (MariaDB's ``x REGEXP '(?-i)p'``) is PostgreSQL's ``x ~ p``; without
+    ``'c'`` it follows the column's collation, case-insensitive by default (``x ~* p``).  Other flags stay,
+    and the evaluator refuses them."""
     if not isinstance(node, exp.RegexpLike):
         return node
     flag = node.args.get("flag")
     if isinstance(flag, exp.Introducer):
         flag = flag.expression
     text = flag.this if isinstance(flag, exp.Literal) and flag.is_string else None
+    pattern = node.expression.expression if isinstance(node.expression, exp.Introducer) else node.expression
+    if flag is None and isinstance(pattern, exp.Literal) and pattern.is_string \
+            and pattern.this.startswith(CASE_SENSITIVE_INLINE):  # MariaDB's spelling of 'c' (PCRE has no flags)
+        return exp.RegexpLike(this=node.this.copy(),
+                              expression=exp.Literal.string(pattern.this.removeprefix(CASE_SENSITIVE_INLINE)))
     if flag is None or text == "i":
         return exp.RegexpILike(this=node.this.copy(), expression=node.expression.copy())
     if text == "c":

@@ -55,16 +55,16 @@ def test_operator_ddl_applies_and_changes_the_live_schema(engine, operator, key,
                      if key in (None, pair[1].key)]
     [built] = build_mutants(dbi_runtime, engine, PACK, schema, [(OPERATORS[operator], target)])
     assert isinstance(built, Mutant), built.detail
-    path = write_mutant(dbi_runtime.pack(PACK).path, dbi_runtime.engine(engine).dialect_dir, built, tmp_path)
+    path = write_mutant(dbi_runtime.pack(PACK).path, dbi_runtime.pack_folders(engine, PACK), built, tmp_path)
     table, *columns = built.focus
     database = dbi_runtime.database(engine, PACK, "mutant")
     try:
         eng = dbi_runtime.engine(engine)
         with eng.connection(dbi_runtime.server(engine), database) as conn:
-            grants_before = _column_grants(conn, engine, table, columns)
+            grants_before = _column_grants(conn, eng.dialect, table, columns)
             eng.execute_script(conn, split_file(path, dialect=eng.dialect_dir))
             if operator not in GRANT_OPERATORS:
-                assert _column_grants(conn, engine, table, columns) == grants_before, "column privileges were lost"
+                assert _column_grants(conn, eng.dialect, table, columns) == grants_before, "column privileges were lost"
         live = dbi_runtime.introspect(engine, database)
     finally:
         dbi_runtime.drop(engine, database)
@@ -92,9 +92,10 @@ def _one_engine(cfg):
     return "postgres" if "postgres" in cfg.engines else cfg.engines[0]
 
 
-def _column_grants(conn, engine, table, columns):
-    """Who may do what with the target's columns: a mutation must change its rule, not its privileges."""
-    schema = {"mysql": "DATABASE()", "postgres": "current_schema()"}[engine]
+def _column_grants(conn, dialect, table, columns):
+    """Who may do what with the target's columns: a mutation must change its rule, not its privileges.
+    Keyed by the engine's SQL dialect, so ``mysql@9.7`` and MariaDB (MySQL's dialect) find theirs."""
+    schema = {"mysql": "DATABASE()", "postgres": "current_schema()"}[dialect]
     cur = conn.cursor()
     cur.execute("SELECT column_name, grantee, privilege_type, is_grantable FROM information_schema.column_privileges "
                 f"WHERE table_schema = {schema} AND table_name = %s", (table,))

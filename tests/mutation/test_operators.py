@@ -289,3 +289,32 @@ def test_postgres_enum_change_restates_checks_over_the_column_as_text():
                   "AND (t <= 46.0))))")
     assert _column_as_text(definition, "unit") == ("CAST(unit AS TEXT) = 'F' AND t <= 115.0 OR "
                                                    "CAST(unit AS TEXT) = 'C' AND t <= 46.0")
+
+
+class _Roles:
+    """A catalog that knows which MariaDB grantees are roles (``mysql.user.is_role``)."""
+
+    def __init__(self, *roles: str) -> None:
+        self.roles = roles
+
+    def rows(self, query: str, params=()):
+        assert "is_role" in query
+        return [(1,)] if params[0] in self.roles else []
+
+
+def test_mariadb_spellings_of_grants_checks_and_generated_columns():
+    """MariaDB names a role without a host, drops a CHECK as a constraint, and refuses NULL / NOT NULL on a
+    generated column (each is a syntax or grant error there: ERROR 1133, 1064)."""
+    from dbintegrity.engines.mariadb.mutations import MariaDBMutations
+    from dbintegrity.model import Check
+
+    mariadb = MariaDBMutations(_Roles("hm_nurse"))
+    assert mariadb.widen_grant("visits", "hm_nurse", "DELETE") == ["GRANT DELETE ON `visits` TO `hm_nurse`"]
+    assert mariadb.revoke_grant("visits", "app", "SELECT") == ["REVOKE SELECT ON `visits` FROM 'app'@'%'"]
+    assert mariadb.drop_check("billing", Check("amount_charged >= 0", name="c1")) == [
+        "ALTER TABLE `billing` DROP CONSTRAINT `c1`"]
+    due = Column("amount_due", "decimal(10,2)", nullable=True, generated="amount_charged - amount_paid")
+    mariadb.catalog = type("C", (), {"rows": lambda self, q, p=(): [("STORED GENERATED",)]})()
+    assert mariadb.change_generated("billing", due) == [
+        "ALTER TABLE `billing` MODIFY `amount_due` DECIMAL(10,2) GENERATED ALWAYS AS (amount_charged - amount_paid) STORED"]
+    assert MySQLMutations(mariadb.catalog).change_generated("billing", due)[0].endswith(" STORED NULL")

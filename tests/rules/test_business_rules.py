@@ -156,7 +156,7 @@ def test_application_roles_cannot_backfill(engine, pack, probe, dbi_runtime, acc
     database = dbi_runtime.probe_database(engine, pack)
     actor = actors.actor(engine, database, role, probe.schema)
     actor.begin(None)
-    for statement in dbi_runtime.pack(pack).session_statements(dbi_runtime.engine(engine).dialect_dir, "backfill"):
+    for statement in dbi_runtime.pack(pack).session_statements(dbi_runtime.pack_folders(engine, pack), "backfill"):
         actor.run(statement)
     maker = access.RowMaker(probe.schema, seed=11)
     people = {name: maker.row("users", {"role": "doctor"}) for name in ("doctor", "creator")}

@@ -104,13 +104,13 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("table", tables)
 
 
-RULES = REPO / "sql" / "healthcare_mgmt" / "mysql" / "02_rules.sql"
+RULES = sorted((REPO / "sql" / "healthcare_mgmt" / "mysql").glob("02_rules*.sql"))
 
 
 def _rule_checks() -> dict[str, list[str]]:
-    """Per table, the CHECKs the pack's business-rules file adds (neutral form), read with sqlglot."""
+    """Per table, the CHECKs the pack's business-rules files add (neutral form), read with sqlglot."""
     out: dict[str, list[str]] = {}
-    for statement in split_file(RULES, dialect="mysql"):
+    for statement in (st for path in RULES for st in split_file(path, dialect="mysql")):
         tree = sqlglot.parse_one(statement.text, read="mysql")
         if isinstance(tree, exp.Alter):
             out.setdefault(tree.this.name, []).extend(

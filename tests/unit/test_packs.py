@@ -155,3 +155,57 @@ def test_statements_are_read_once_per_dialect(tmp_path):
     first = pack.statements("mysql")
     (tmp_path / "p" / "mysql" / "01.sql").write_text("SELECT 2;")
     assert pack.statements("mysql") is first
+
+
+MARIADB = ("mariadb", "mysql")
+"""MariaDB's pack folders (its spec's ``dialect_dirs``): its own files over MySQL's."""
+
+
+def test_mariadb_files_overlay_mysql_files_by_name(tmp_path):
+    make_pack(tmp_path, "p", {"mysql/01_schema.sql": "CREATE TABLE a (id int);",
+                              "mysql/02_rules.sql": "SELECT REGEXP_LIKE('a', 'b', 'c');",
+                              "mysql/03_roles.sql": "CREATE ROLE r;",
+                              "mariadb/02_rules.sql": "SELECT 'a' REGEXP '(?-i)b';",
+                              "mariadb/01_schema_defaults.sql": "ALTER TABLE a ALTER id SET DEFAULT 1;"})
+    pack = discover(tmp_path)["p"]
+    assert pack.layers(MARIADB) == MARIADB
+    rel = [p.relative_to(tmp_path / "p").as_posix() for p in pack.files(MARIADB)]
+    assert rel == ["mysql/01_schema.sql", "mariadb/01_schema_defaults.sql", "mariadb/02_rules.sql",
+                   "mysql/03_roles.sql"]
+    assert [s.text for s in pack.statements(MARIADB)][2] == "SELECT 'a' REGEXP '(?-i)b'"
+    assert "REGEXP_LIKE" in pack.statements("mysql")[1].text  # MySQL itself still reads mysql/ alone
+
+
+def test_mariadb_reads_mysql_alone_without_a_folder_of_its_own(packs):
+    pack = discover(packs)["healthcare_mgmt"]
+    assert pack.layers(MARIADB) == ("mysql",)
+    assert pack.files(MARIADB) == pack.files("mysql")
+
+
+def test_no_folder_for_the_engine_names_its_first(packs):
+    with pytest.raises(PackError, match=r"^pack pharmacy: no mariadb/ folder in .*\(dialects present: postgres\)"):
+        discover(packs)["pharmacy"].statements(MARIADB)
+
+
+def test_session_statements_of_overlaid_folders_come_from_the_first_named(tmp_path):
+    make_pack(tmp_path, "p", {"mysql/01_schema.sql": "CREATE TABLE a (id int);",
+                              "mariadb/01_schema.sql": "CREATE TABLE a (id int);"})
+    (tmp_path / "p" / "session.yml").write_text("backfill:\n  mysql: ['SET @b = 1']\n  postgres: ['SET b.x = 1']\n"
+                                                "application:\n  mariadb: ['SET @b = 2']\n  mysql: ['SET @b = NULL']\n")
+    pack = discover(tmp_path)["p"]
+    assert pack.session_statements(MARIADB, "backfill") == ["SET @b = 1"]
+    assert pack.session_statements(MARIADB, "application") == ["SET @b = 2"]
+
+
+def test_a_mutation_runs_last_over_overlaid_folders(tmp_path):
+    """``dbintegrity mutate`` on MariaDB: the mutation goes in mariadb/ and sorts after mysql/'s files too."""
+    from dbintegrity.mutate import Mutant, write_mutant
+
+    source = make_pack(tmp_path / "src", "p", {"mysql/01_schema.sql": "CREATE TABLE a (id int);",
+                                               "mysql/99_zz.sql": "SELECT 1;",
+                                               "mariadb/02_rules.sql": "SELECT 2;"})
+    mutant = Mutant("drop_check", "mariadb@11.8", "a:check", "drops it", ["ALTER TABLE a DROP CONSTRAINT c"])
+    path = write_mutant(source, MARIADB, mutant, tmp_path / "out")
+    assert path.parent == tmp_path / "out" / "p" / "mariadb"
+    files = discover(tmp_path / "out")["p"].files(MARIADB)
+    assert files[-1] == path and path.name > "99_zz.sql"

@@ -98,3 +98,12 @@ def test_normal_form_is_stable():
 )
 def test_unparseable_text_falls_back_to_folded_whitespace(text, dialect, want):
     assert normalize(text, dialect) == want
+
+
+def test_mariadb_inline_case_flag_is_mysql_c_flag_and_postgres_tilde():
+    """MariaDB has no REGEXP_LIKE: ``x REGEXP '(?-i)p'`` is its case-sensitive match; without the flag the
+    match follows the collation (case-insensitive), as MySQL's flagless REGEXP_LIKE does."""
+    mariadb = normalize("(`dosage` regexp '(?-i)^[0-9]+ mg$')", "mysql")
+    mysql = normalize("regexp_like(`dosage`,_utf8mb4'^[0-9]+ mg$',_utf8mb4'c')", "mysql")
+    assert mariadb == mysql == normalize("dosage ~ '^[0-9]+ mg$'", "postgres") == "dosage ~ '^[0-9]+ mg$'"
+    assert normalize("(`dosage` regexp '^[0-9]+ mg$')", "mysql") == "dosage ~* '^[0-9]+ mg$'"

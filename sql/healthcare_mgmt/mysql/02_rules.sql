@@ -4,15 +4,8 @@
 -- ../postgres/02_rules.sql enforce the same rules with the same constraint and trigger names.
 -- They are added to the seed's tables with ALTER TABLE, so 01_schema.sql stays the seed's DDL verbatim.
 --
--- Regular expressions use REGEXP_LIKE(..., 'c'): case-sensitive whatever the column's collation, as
--- PostgreSQL's ~ is ('bid' is not 'BID'), and only the syntax both engines read alike ([0-9], not \d).
-
--- Rule 2: prescriptions must have a valid dosage and frequency.
-ALTER TABLE prescriptions
-  ADD CONSTRAINT prescriptions_dosage_grammar CHECK (REGEXP_LIKE(dosage,
-    '^([1-9][0-9]{0,4}([.][0-9]{1,3})?|0[.][0-9]{0,2}[1-9]) (mg|mcg|g|mL|units|mEq|tablets?|capsules?|puffs?|sprays?|drops?)$', 'c')),
-  ADD CONSTRAINT prescriptions_frequency_vocabulary CHECK (REGEXP_LIKE(frequency,
-    '^(once daily|BID|TID|QID|q4h|q6h|q8h|q12h|at bedtime|weekly|PRN|q4h PRN|q6h PRN|q8h PRN)$', 'c'));
+-- Rule 2 (the prescription grammar) is in 02_rules_regex.sql: its regular expressions are spelled
+-- differently on MariaDB, whose ../mariadb/02_rules_regex.sql takes that file's place.
 
 -- Rule 3: vital values must be within realistic ranges (one named CHECK per vital sign).
 ALTER TABLE vitals

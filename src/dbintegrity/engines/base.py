@@ -85,6 +85,10 @@ class Capabilities:
     fk_actions_fire_triggers: bool = True
     """Rows deleted or changed by a foreign-key action (ON DELETE CASCADE, SET NULL) fire their table's
     triggers, so an audit trigger records them; InnoDB's foreign-key actions fire no triggers."""
+    timestamp_null_stores_now: bool = False
+    """NULL written into a NOT NULL ``TIMESTAMP`` column (INSERT or UPDATE) stores the current time instead of
+    being refused: MariaDB does, whatever ``explicit_defaults_for_timestamp`` says (measured on 10.11 and
+    11.8).  NOT NULL of such a column is then not observable by writing NULL; the catalogue still says it."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ class Engine(abc.ABC):
     @property
     def dialect_dir(self) -> str:
         """The pack folder the engine's own DDL goes in (a pack may serve it from a later one of
-        ``spec.dialect_dirs``: see :meth:`dbintegrity.packs.Pack.folder_for`)."""
+        ``spec.dialect_dirs``, overlaid: see :meth:`dbintegrity.packs.Pack.files`)."""
         return self.spec.dialect_dirs[0]
 
     @property

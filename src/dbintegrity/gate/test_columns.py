@@ -113,6 +113,8 @@ def test_not_null(engine, item, dbi_probe, data):
         note(dbi_probe.reproduction())
         if out.ok and (why := _filled_by_trigger(dbi_probe, it.table, it.key, plan.target.row, "INSERT")):
             pytest.skip(f"cannot probe: {why}")
+        if (why := _null_stored_as_now(dbi_probe, it.table, it.key, plan.target.row, out)) is not None:
+            pytest.skip(f"cannot probe: {why}")
         if not out.ok and out.kind == "check" and (why := _check_refuses_null(dbi_probe, it.table, it.key,
                                                                               plan.target.row)):
             pytest.skip(f"cannot probe: {why}")
@@ -145,6 +147,25 @@ def _filled_by_trigger(probe: ProbeSession, table: str, column: str, row: dict[s
         return None
     return (f"{table}.{column} = NULL was accepted on {event} and a value stored instead: BEFORE {event} "
             f"trigger {', '.join(names)} fills the column before NOT NULL is checked")
+
+
+def _null_stored_as_now(probe: ProbeSession, table: str, column: str, row: dict[str, Any], out: Any) -> str | None:
+    """Why NULL written into a NOT NULL TIMESTAMP was not refused, on an engine that stores the current time
+    for it (capability ``timestamp_null_stores_now``): accepted with a time stored, or refused by a CHECK
+    that the current time breaks (``expires_at <= created_at + 1 day``).  A NULL actually stored is no
+    excuse: this answers None then, and the probe fails."""
+    col = probe.schema.tables[table].columns[column]
+    if not probe.engine.capabilities.timestamp_null_stores_now or col.family != "timestamp":
+        return None
+    if out.ok:
+        stored = probe.fetch(table, probe.key_of(table, {k: v for k, v in row.items() if k != column}))
+        if stored is None or stored.get(column) is None:
+            return None
+    elif out.kind != "check":
+        return None
+    return (f"{probe.engine.name} stores the current time for NULL written into the NOT NULL TIMESTAMP "
+            f"{table}.{column} ({'accepted' if out.ok else 'then refused by a CHECK'}), so NOT NULL never "
+            "refuses it (capability timestamp_null_stores_now); test_column reads NOT NULL from the catalogue")
 
 
 def _check_refuses_null(probe: ProbeSession, table: str, column: str, row: dict[str, Any]) -> str | None:

@@ -52,7 +52,11 @@ def test_check_verdict(engine, item, dbi_probe, data):
         tried = 0
         for col in column_by_lower(table, expr.columns):  # the evaluator's names are lower-cased
             col_name = col.name
-            values: list[Any] = [*bounds.get(col_name.lower(), []), None]
+            # NULL into a NOT NULL TIMESTAMP is the clock on some engines (capability timestamp_null_stores_now):
+            # the row the CHECK sees is then not the row the evaluator was given.
+            null_is_now = (not col.nullable and col.family == "timestamp"
+                           and dbi_probe.engine.capabilities.timestamp_null_stores_now)
+            values: list[Any] = [*bounds.get(col_name.lower(), []), *([] if null_is_now else [None])]
             values += [data.draw(value_strategy(col), label=f"random {col_name}") for _ in range(2)]
             for value in values:
                 row = dict(base, **{col_name: value})

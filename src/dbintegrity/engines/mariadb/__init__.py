@@ -17,9 +17,12 @@ from typing import Any
 
 from dbintegrity.engines.base import Capabilities, Server, Since
 from dbintegrity.engines.mysql import MySQLEngine
+from dbintegrity.engines.parts import AccessDialect
 from dbintegrity.model import Schema
 
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_JSON_VALID = re.compile(r"json_valid\(`?(\w+)`?\)", re.IGNORECASE)
+"""The CHECK MariaDB adds to a JSON column (read back normalised: ``JSON_VALID(col)``)."""
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", re.IGNORECASE)
 
 
@@ -27,7 +30,7 @@ class MariaDBEngine(MySQLEngine):
     base_capabilities = Capabilities(
         error_aborts_transaction=False, template_databases=False, check_constraints=True,
         row_level_security=False, enum_input_folds_case=True, text_ignores_case=True,
-        self_referencing_update_actions=False, fk_actions_fire_triggers=False,
+        self_referencing_update_actions=False, fk_actions_fire_triggers=False, timestamp_null_stores_now=True,
     )
     capability_versions = (Since("check_constraints", "10.2.1", False, "MariaDB ignored CHECK before 10.2.1"),)
     error_kinds = {**MySQLEngine.error_kinds, "4025": "check"}  # noqa: RUF012 - a class-level table
@@ -53,11 +56,39 @@ class MariaDBEngine(MySQLEngine):
         # JSON columns are LONGTEXT plus an implicit CHECK (json_valid(col)) named after the column.
         for table in schema.tables.values():
             for check in list(table.checks):
-                m = re.fullmatch(r"json_valid\((\w+)\)", check.expression)
+                m = _JSON_VALID.fullmatch(check.expression)
                 if m and check.name == m.group(1) and m.group(1) in table.columns:
                     table.columns[m.group(1)] = dataclasses.replace(table.columns[m.group(1)], type="json")
                     table.checks.remove(check)
+        # A role's grants are the grantee 'role'@'' (a role has no host); MySQL's roles are 'role'@'%'.
+        schema.privileges = {grantee.removesuffix("@"): tables for grantee, tables in schema.privileges.items()}
+        self._drop_implicit_defaults_under_triggers(conn, database, schema)
         return schema
+
+    def _drop_implicit_defaults_under_triggers(self, conn: Any, database: str, schema: Schema) -> None:
+        """A NOT NULL ENUM without DEFAULT gets its first label, as on MySQL (introspection says so), but
+        not on a table with a BEFORE INSERT trigger: MariaDB's strict mode refuses a row that leaves it out
+        there (ERROR 1364), so no default is what the engine does."""
+        with conn.cursor() as cur:
+            cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+                        "AND data_type = 'enum' AND is_nullable = 'NO' AND column_default IS NULL", (database,))
+            bare = cur.fetchall()
+        for table_name, column_name in bare:
+            table = schema.tables.get(table_name)
+            if table is None or column_name not in table.columns:
+                continue
+            if any(tr.timing == "BEFORE" and "INSERT" in tr.events for tr in table.triggers):
+                table.columns[column_name] = dataclasses.replace(table.columns[column_name], default=None)
+
+    def access(self) -> AccessDialect:
+        from dbintegrity.engines.mariadb.access import DIALECT
+
+        return DIALECT
+
+    def mutations(self, catalog: Any) -> Any:
+        from dbintegrity.engines.mariadb import mutations
+
+        return mutations.dialect(catalog)
 
     def list_roles(self, server: Server) -> set[str]:
         """Accounts as ``'user'@'host'`` and roles as ``ROLE name`` (MariaDB roles have no host)."""

@@ -68,12 +68,14 @@ def default_sql(neutral: str) -> str:
     return neutral
 
 
-def column_definition(col: Column, *, stored: bool = True) -> str:
-    """The full definition ``MODIFY`` needs, from the contract column."""
+def column_definition(col: Column, *, stored: bool = True, generated_nullability: bool = True) -> str:
+    """The full definition ``MODIFY`` needs, from the contract column (``generated_nullability``: whether a
+    generated column may say NULL / NOT NULL, which MariaDB refuses)."""
     parts = [q(col.name), column_type(col)]
     if col.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({mysql_expression(col.generated)}) {'STORED' if stored else 'VIRTUAL'}")
-    parts.append("NULL" if col.nullable else "NOT NULL")
+    if col.generated is None or generated_nullability:
+        parts.append("NULL" if col.nullable else "NOT NULL")
     if col.default == "autoincrement":
         parts.append("AUTO_INCREMENT")
     elif col.default is not None and col.generated is None:
@@ -89,13 +91,17 @@ class MySQLMutations:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
+    generated_nullability = True
+    """A generated column's definition may say NULL / NOT NULL (MySQL; MariaDB refuses it)."""
+
     def _modify(self, table: str, col: Column) -> list[str]:
         stored = True
         if col.generated is not None:
             rows = self.catalog.rows("SELECT extra FROM information_schema.columns WHERE table_schema = DATABASE() "
                                      "AND table_name = %s AND column_name = %s", (table, col.name))
             stored = not rows or "virtual" not in str(rows[0][0]).lower()
-        return [f"ALTER TABLE {q(table)} MODIFY {column_definition(col, stored=stored)}"]
+        return [f"ALTER TABLE {q(table)} MODIFY "
+                f"{column_definition(col, stored=stored, generated_nullability=self.generated_nullability)}"]
 
     def drop_fk(self, table: str, fk: ForeignKey) -> list[str]:
         return [f"ALTER TABLE {q(table)} DROP FOREIGN KEY {q(fk.name or '')}"]
