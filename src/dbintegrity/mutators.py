@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from dbintegrity import contract
 from dbintegrity.errors import DbIntegrityError
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger
+from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Schema, Table, Trigger
 from dbintegrity.sqlexpr import NEUTRAL
 
 MUTANT_LABEL = "dbi_mutant"
@@ -69,6 +69,7 @@ class DialectMutations(Protocol):
     def drop_unique(self, table: Table, index: Index) -> list[str]: ...
     def change_default(self, table: str, column: Column) -> list[str]: ...
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]: ...
+    def drop_exclusion(self, table: str, exclusion: Exclusion) -> list[str]: ...
     def revoke_grant(self, table: str, role: str, operation: str) -> list[str]: ...
     def widen_grant(self, table: str, role: str, operation: str) -> list[str]: ...
 
@@ -330,6 +331,26 @@ def _drop_trigger(target: Target, schema: Schema, live: Table, dialect: DialectM
                   dialect.drop_trigger(target.table, trigger))
 
 
+def _exclusion_targets(schema: Schema) -> list[Target]:
+    return [Target(i.table, i.id, (i.key,), i.expected) for i in contract.items(schema, "exclusion")]
+
+
+def _drop_exclusion(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+    """Drop the engine's exclusion constraint, or, where the engine enforces the rule with the triggers the
+    contract names (MySQL), all of them: either way nothing refuses an overlap any more."""
+    want: Exclusion = target.obj
+    found = next((ex for ex in live.exclusions if ex == want), None)
+    if found is not None:
+        return Change(f"drop EXCLUSION constraint {found.name} {found.describe()}",
+                      dialect.drop_exclusion(target.table, found))
+    triggers = [tr for tr in live.triggers if tr.name in want.triggers]
+    if not triggers or len(triggers) != len(want.triggers):
+        raise MutationError(f"{target.key}: the unmutated pack has neither the exclusion constraint nor all of "
+                            f"its triggers ({', '.join(want.triggers) or 'none named'}) to drop")
+    return Change(f"drop the TRIGGERs {', '.join(tr.name for tr in triggers)} that enforce {want.name}",
+                  [st for tr in triggers for st in dialect.drop_trigger(target.table, tr)])
+
+
 # The grant operators trust the contract for the live grants: the baseline run has already proven that the
 # unmutated pack grants exactly what the contract says (the gate's privilege tests), and grants carry no
 # engine-invented names to look up.
@@ -448,6 +469,8 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("change_default", "change a column's DEFAULT to another valid value",
              lambda s: _column_targets(s, lambda t, c: other_default(c) is not None), _change_default),
     Operator("drop_trigger", "drop a TRIGGER", _trigger_targets, _drop_trigger),
+    Operator("drop_exclusion", "drop an exclusion constraint (no double booking), or every trigger that "
+             "enforces it where the engine has none", _exclusion_targets, _drop_exclusion),
     Operator("revoke_grant", "revoke a role's first privilege on a table (UPDATE(notes) only revokes that column's)",
              _revoke_targets, _revoke_grant),
     Operator("widen_grant", f"grant a role a privilege it lacks on a table (the first of {', '.join(WIDEN_ORDER)})",
