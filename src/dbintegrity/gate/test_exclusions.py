@@ -15,52 +15,18 @@ parent row too, before it is written, so the row stays valid.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
+from dbintegrity.intervals import overlaps, period_pairs
 from dbintegrity.model import Exclusion, Table
 from dbintegrity.probe import ProbeSession
 from dbintegrity.synth import Plan, valid_plan
 
 pytestmark = pytest.mark.integrity
-
-_BASE = dt.datetime(2030, 3, 14, 9, 0)
-"""A fixed instant, far from the dates generic rows draw, so the two rows meet only each other."""
-_MAX_MINUTES = 12 * 60
-"""Periods of up to 12 hours: inside every pack's own bound on a period's length (a day for chirona)."""
-
-
-def overlaps(a: tuple[dt.datetime, dt.datetime | None], b: tuple[dt.datetime, dt.datetime | None]) -> bool:
-    """Whether two half-open periods ``[start, end)`` share an instant (end None: open-ended)."""
-    (s1, e1), (s2, e2) = a, b
-    return (e2 is None or s1 < e2) and (e1 is None or s2 < e1)
-
-
-@st.composite
-def period_pairs(draw: Any) -> tuple[tuple[dt.datetime, dt.datetime], tuple[dt.datetime, dt.datetime]]:
-    """A first period and a second one placed against it in every way that matters at the edges."""
-    first_len = draw(st.integers(1, _MAX_MINUTES), label="first length (minutes)")
-    first = (_BASE, _BASE + dt.timedelta(minutes=first_len))
-    second_len = draw(st.integers(1, _MAX_MINUTES), label="second length (minutes)")
-    placement = draw(st.sampled_from(["touch_after", "touch_before", "same", "shifted", "apart"]), label="placement")
-    if placement == "touch_after":
-        start = first[1]
-    elif placement == "touch_before":
-        start = first[0] - dt.timedelta(minutes=second_len)
-    elif placement == "same":
-        start, second_len = first[0], first_len
-    elif placement == "shifted":
-        start = first[0] + dt.timedelta(minutes=draw(st.integers(-second_len + 1, first_len - 1), label="shift"))
-    else:
-        gap = draw(st.integers(1, 600), label="gap")
-        start = first[1] + dt.timedelta(minutes=gap) if draw(st.booleans()) else \
-            first[0] - dt.timedelta(minutes=gap + second_len)
-    return first, (start, start + dt.timedelta(minutes=second_len))
-
 
 def _set_period(table: Table, plan: Plan, ex: Exclusion, period: tuple[dt.datetime, dt.datetime]) -> None:
     """Give the plan's target row ``period``, and the parent row its period columns reference, if any."""
