@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 from hypothesis import given, note
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from dbintegrity.intervals import overlaps, peak, period_pairs
 from dbintegrity.probe import Outcome, ProbeSession
