@@ -134,7 +134,8 @@ def _checks(table: Table) -> tuple[list[Rule], list[Skipped]]:
                                   kwargs, description=f"CHECK ({check.expression})"))
             continue
         rule_id = f"{table.name}:check({check.expression})"
-        query = nsql.violating_check_query(check.expression, shown_columns(table))
+        query = nsql.violating_check_query(nsql.spelled_as_columns(check.expression, list(table.columns)),
+                                           shown_columns(table))
         try:
             nsql.render_everywhere(query)
         except nsql.SqlError as exc:
