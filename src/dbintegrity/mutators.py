@@ -24,7 +24,7 @@ from sqlglot import exp
 from dbintegrity import contract
 from dbintegrity.errors import DbIntegrityError
 from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Schema, Table, Trigger
-from dbintegrity.sqlexpr import NEUTRAL
+from dbintegrity.sqlexpr import NEUTRAL, spelled_as_columns
 
 MUTANT_LABEL = "dbi_mutant"
 """The ENUM label (and IN-list value) operators add: recognisable in a failure message."""
@@ -269,7 +269,8 @@ def _loosen_check(target: Target, schema: Schema, live: Table, dialect: DialectM
     loosened = loosen(target.obj.expression)
     assert loosened is not None  # the target was chosen because it can be loosened
     check = _live_check(target, live)
-    return Change(loosened[1], dialect.loosen_check(target.table, check, loosened[0]))
+    return Change(loosened[1], dialect.loosen_check(target.table, check,
+                                                    spelled_as_columns(loosened[0], list(live.columns))))
 
 
 def _add_enum_label(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
@@ -299,7 +300,7 @@ def _change_generated(target: Target, schema: Schema, live: Table, dialect: Dial
     col: Column = target.obj
     new = change_expression(col.generated or "", numeric=col.family in _NUMERIC)
     assert new is not None
-    after = dataclasses.replace(col, generated=new)
+    after = dataclasses.replace(col, generated=spelled_as_columns(new, list(live.columns)))
     return Change(f"AS ({col.generated}) -> AS ({new})", dialect.change_generated(target.table, after))
 
 

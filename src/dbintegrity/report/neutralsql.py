@@ -112,21 +112,6 @@ def check_batch_alias(query: str) -> None:
                            "refer to its columns unqualified")
 
 
-def spelled_as_columns(expression: str, columns: list[str] | tuple[str, ...]) -> str:
-    """``expression`` with every column written as the table spells it, quoted: a contract's CHECK is in its
-    normal form (names lower-cased), which PostgreSQL would not find in a table of mixed-case columns
-    (chirona's ``"Capacity"``).  Expressions whose columns are all lower case come back unchanged."""
-    real = {c.lower(): c for c in columns}
-    if all(c == c.lower() for c in columns):
-        return expression
-    tree = sqlglot.parse_one(expression, read=NEUTRAL)
-    for col in tree.find_all(exp.Column):
-        name = real.get(col.name.lower())
-        if name is not None and not col.table:
-            col.set("this", exp.to_identifier(name, quoted=True))
-    return tree.sql(dialect=NEUTRAL)
-
-
 def violating_check_query(expression: str, show: tuple[str, ...]) -> str:
     """Rows for which a CHECK is false (a NULL result passes a CHECK, and ``NOT NULL`` is not true)."""
     cols = ", ".join(ident(c) for c in show) or "*"
