@@ -155,3 +155,14 @@ def test_statements_are_read_once_per_dialect(tmp_path):
     first = pack.statements("mysql")
     (tmp_path / "p" / "mysql" / "01.sql").write_text("SELECT 2;")
     assert pack.statements("mysql") is first
+
+
+def test_namespace_of_a_pack(tmp_path):
+    """session.yml ``namespace:`` names the schema a pack's tables live in; anything but one name is one line."""
+    make_pack(tmp_path, "clinic", {"postgres/01_schema.sql": "CREATE TABLE a (id int);"})
+    assert Pack("clinic", tmp_path / "clinic").namespace is None
+    (tmp_path / "clinic" / "session.yml").write_text("namespace: ChironaSchema\n", encoding="utf-8")
+    assert Pack("clinic", tmp_path / "clinic").namespace == "ChironaSchema"
+    (tmp_path / "clinic" / "session.yml").write_text("namespace: [a, b]\n", encoding="utf-8")
+    with pytest.raises(PackError, match=r"session.yml: namespace must be one schema name"):
+        _ = Pack("clinic", tmp_path / "clinic").namespace
