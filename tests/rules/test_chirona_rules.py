@@ -245,3 +245,69 @@ def test_each_treatment_and_test_is_billed_once_and_links_go_with_their_invoice(
         _expect(probe, "delete the first invoice", probe.delete("Invoice", {"InvoiceID": first}), True, "", first)
         for link in ("TreatmentInvoice", "MedicalTestInvoice"):
             assert probe.select(link, {"InvoiceID": first}) == [], f"{link} rows outlived their invoice"
+
+
+# -- no double booking under concurrency ----------------------------------------------------------------
+def _insert(eng, conn, table: str, row: dict) -> None:
+    cols = ", ".join(eng.quote(c) for c in row)
+    cur = conn.cursor()
+    try:
+        cur.execute(f"INSERT INTO {eng.quote_table(table)} ({cols}) VALUES ({', '.join(['%s'] * len(row))})",
+                    tuple(row.values()))
+    finally:
+        cur.close()
+
+
+@CHIRONA
+@pytest.mark.parametrize("first_ends", ["commit", "rollback"])
+def test_concurrent_bookings_of_one_doctor_queue(engine, pack, dbi_config, dbi_runtime, first_ends):
+    """Two sessions book one doctor for overlapping periods at once: the second waits for the first, and is
+    refused if the first commits, accepted if it rolls back (PostgreSQL's exclusion constraint does this by
+    itself; MySQL's triggers lock the doctor's row and read the appointments with a locking read)."""
+    import threading
+    import time
+
+    from dbintegrity.pytest_plugin import selected_pack_names
+
+    if pack not in selected_pack_names(dbi_config):
+        pytest.skip(f"pack {pack} is not selected (--pack / DBINTEGRITY_PACK)")
+    eng = dbi_runtime.engine(engine)
+    database = dbi_runtime.database(engine, pack, "race")
+    setup = dbi_runtime.connect(engine, database)
+    try:
+        _insert(eng, setup, "Staff", {"StaffID": 1, "FirstName": "Doc", "LastName": "Race", "Role": "Doctor",
+                                      "HireDate": dt.date(2020, 1, 1)})
+        _insert(eng, setup, "Doctor", {"DoctorID": 1, "Specialization": "Cardiology"})
+        _insert(eng, setup, "Patient", {"PatientID": 1, "FirstName": "Pat", "LastName": "Race",
+                                        "DateOfBirth": dt.date(1980, 1, 1), "Gender": "Male"})
+    finally:
+        setup.close()
+    first = dbi_runtime.connect(engine, database, autocommit=False)
+    second = dbi_runtime.connect(engine, database, autocommit=False)
+    booking = {"PatientID": 1, "DoctorID": 1, "Status": "Scheduled"}
+    outcome: dict[str, object] = {}
+
+    def book_second() -> None:
+        try:
+            _insert(eng, second, "Appointment", dict(booking, AppointmentID=2, StartTime=T0 + dt.timedelta(minutes=30),
+                                                     EndTime=T0 + dt.timedelta(minutes=90)))
+            outcome["second"] = "accepted"
+        except eng.driver_errors as exc:
+            outcome["second"] = f"refused: {eng.error_message(exc)}"
+    try:
+        _insert(eng, first, "Appointment", dict(booking, AppointmentID=1, StartTime=T0, EndTime=T0 + dt.timedelta(hours=1)))
+        waiter = threading.Thread(target=book_second, daemon=True)
+        waiter.start()
+        time.sleep(1.0)
+        assert waiter.is_alive(), f"the second booking did not wait for the first: {outcome.get('second')}"
+        (first.commit if first_ends == "commit" else first.rollback)()
+        waiter.join(30)
+        assert not waiter.is_alive(), "the second booking still waits after the first ended"
+        want = "refused" if first_ends == "commit" else "accepted"
+        assert str(outcome.get("second", "")).startswith(want), \
+            f"first booking {first_ends}ed: want the overlapping second {want}, have {outcome.get('second')}"
+    finally:
+        second.rollback()
+        second.close()
+        first.close()
+        dbi_runtime.drop(engine, database)
