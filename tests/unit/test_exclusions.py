@@ -96,3 +96,15 @@ def test_pairs_meet_every_edge_the_oracle_tells(pair):
 def test_checks_are_spelled_as_the_table_spells_its_columns():
     assert spelled_as_columns("capacity >= 1", ["Capacity"]) == '"Capacity" >= 1'
     assert spelled_as_columns("capacity >= 1", ["capacity"]) == "capacity >= 1"
+
+
+def test_snapshot_keeps_the_triggers_the_contract_names():
+    from dbintegrity.snapshot import keep_exclusion_triggers
+
+    previous = _contract()
+    native = _live([Exclusion("Appointment_no_double_booking", ("DoctorID",), ("StartTime", "EndTime"))])
+    keep_exclusion_triggers(native, previous)
+    assert native.to_dict() == previous.to_dict()
+    by_triggers = _live(triggers=BOOKING["triggers"])
+    keep_exclusion_triggers(by_triggers, previous)
+    assert by_triggers.to_dict() == previous.to_dict(), "the triggers fold back into the exclusion"
