@@ -124,6 +124,21 @@ def test_backfill_mode_lets_existing_records_past_the_capacity_rule(engine, pack
             dbi_runtime.session_mode(engine, pack, probe.conn, "application")
 
 
+@CHIRONA
+def test_moving_a_stay_into_a_full_room_is_refused(engine, pack, probe):
+    with probe.example():
+        full, other = _room(probe, 1), _room(probe, 1)
+        here = _stay(_patient(probe), full, T0, T0 + dt.timedelta(days=2))
+        there = _stay(_patient(probe), other, T0 + dt.timedelta(days=1), None)
+        for row in (here, there):
+            _expect(probe, "a stay", probe.insert("Admission", row), True, "", row)
+        key = {"AdmissionID": there["AdmissionID"]}
+        _expect(probe, "UPDATE a stay into a room already full then", probe.update("Admission", {"RoomID": full}, key),
+                False, "Admission_room_capacity", there)
+        _expect(probe, "UPDATE the stay's discharge in its own room (it does not count itself)",
+                probe.update("Admission", {"DischargedAt": T0 + dt.timedelta(days=3)}, key), True, "", there)
+
+
 # -- admissions, discharges, transfers in time order ----------------------------------------------------------
 @CHIRONA
 @given(periods=period_pairs())
@@ -136,6 +151,22 @@ def test_a_patient_is_in_one_room_at_a_time(engine, pack, probe, periods):
         two = _stay(patient, rooms[1], *second)
         _expect(probe, f"stays {first} and {second} of one patient", probe.insert("Admission", two),
                 not overlaps(first, second), "Admission_time_order", two)
+
+
+@CHIRONA
+def test_a_discharge_moved_over_the_next_stay_is_refused(engine, pack, probe):
+    with probe.example():
+        patient, a, b = _patient(probe), _room(probe, 2), _room(probe, 2)
+        ward = _stay(patient, a, T0, T0 + dt.timedelta(hours=10))
+        icu = _stay(patient, b, T0 + dt.timedelta(hours=10), T0 + dt.timedelta(hours=20))
+        for row in (ward, icu):
+            _expect(probe, "stays that touch", probe.insert("Admission", row), True, "", row)
+        key = {"AdmissionID": ward["AdmissionID"]}
+        _expect(probe, "UPDATE the first discharge an hour into the next stay",
+                probe.update("Admission", {"DischargedAt": T0 + dt.timedelta(hours=11)}, key),
+                False, "Admission_time_order", ward)
+        _expect(probe, "UPDATE the first discharge an hour earlier",
+                probe.update("Admission", {"DischargedAt": T0 + dt.timedelta(hours=9)}, key), True, "", ward)
 
 
 @CHIRONA
@@ -214,6 +245,9 @@ def test_a_payment_raised_above_the_invoice_is_refused(engine, pack, probe):
         _expect(probe, "the payment raised by a cent", probe.update("Payment", {"Amount": Decimal("110.01")},
                                                                     {"PaymentID": row["PaymentID"]}),
                 False, "Payment_within_invoice", row)
+        shrink = {"Subtotal": Decimal("99.00")}
+        _expect(probe, "the invoice's subtotal lowered below what is paid (110.00)",
+                probe.update("Invoice", shrink, {"InvoiceID": iid}), False, "Payment_within_invoice", shrink)
 
 
 # -- treatments and tests billed through their link tables ------------------------------------------------------
