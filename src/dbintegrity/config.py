@@ -73,6 +73,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("pack", "--pack", "DBINTEGRITY_PACK",
            "comma-separated pack names to run (default: every pack in the packs folder)"),
     *_engine_options(),
+    Option("conn_file", "--conn-file", "DBINTEGRITY_CONN_FILE",
+           "url provider: a conn.yml (dbname, admin, passwd, server, port; engine when several run) instead of "
+           "a URL; the password is never printed"),
     Option("workdir", "--workdir", "DBINTEGRITY_WORKDIR",
            "where local servers keep their data dirs (default: the system temp dir)", path=True),
     Option("engines_dir", "--engines-dir", "DBINTEGRITY_ENGINES_DIR",
@@ -222,6 +225,20 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
 
     names = [s.option_prefix for s in specs()]
     urls = {n: u for n in names if (u := get(f"{n}_url"))}
+    conn_file = _path(get("conn_file"), base)
+    if conn_file is not None:
+        from dbintegrity.providers.connfile import read_conn_file
+
+        if provider not in ("auto", "url"):
+            raise ConfigError(f"{where('conn_file')} is the url provider's, but the provider is {provider} "
+                              f"(set by {where('provider')}): use --provider url")
+        provider = "url"
+        engine, url = read_conn_file(conn_file, engines, where("conn_file"))
+        if engine in urls:
+            opt = OPTION_BY_NAME[f"{engine}_url"]
+            raise ConfigError(f"{engine}: both {opt.flag} / {opt.env} and the conn file {conn_file} give a server; "
+                              "keep one")
+        urls[engine] = url
     if provider == "url":
         missing = [e for e in engines if e.partition("@")[0] not in urls]
         if missing:

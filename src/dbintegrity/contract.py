@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from dbintegrity.errors import ContractError
-from dbintegrity.model import Column, ForeignKey, Schema, Table
+from dbintegrity.model import Column, Exclusion, ForeignKey, Schema, Table
 from dbintegrity.sqlexpr import normalize
 from dbintegrity.yamlfile import yaml_error
 
@@ -97,7 +97,7 @@ class Item:
 
 
 KINDS = ("table", "column", "primary_key", "unique", "index", "foreign_key", "check", "trigger", "view",
-         "undeclared", "privilege")
+         "undeclared", "privilege", "exclusion")
 
 
 _COLUMN_KINDS: dict[str, Callable[[Column], bool]] = {
@@ -141,6 +141,8 @@ def items(schema: Schema, kind: str) -> list[Item]:
             out += [Item("trigger", tname, tr.name, tr) for tr in sorted(t.triggers, key=lambda tr: tr.name)]
         elif kind == "undeclared":
             out.append(Item("undeclared", tname, "nothing-undeclared", t))
+        elif kind == "exclusion":
+            out += [Item("exclusion", tname, ex.name, ex) for ex in sorted(t.exclusions, key=lambda ex: ex.name)]
     return out
 
 
@@ -187,6 +189,8 @@ def check_item(item: Item, live: Schema, engine: str) -> list[str]:
             f"{engine} {have_tr.timing} {'/'.join(have_tr.events)}"]
     if item.kind == "undeclared":
         return _undeclared(item.expected, table, engine)
+    if item.kind == "exclusion":
+        return _exclusion_diff(item.table, item.expected, table, engine)
     if item.kind == "privilege":
         have_ops = live.privileges.get(item.key, {}).get(item.table, ())
         if have_ops == item.expected:
@@ -258,6 +262,20 @@ def _fk_diff(table: str, want: ForeignKey, have: ForeignKey | None, engine: str)
     return out
 
 
+def _exclusion_diff(table: str, want: Exclusion, have: Table, engine: str) -> list[str]:
+    """The engine's exclusion constraint, or (where it has none, like MySQL) every trigger the contract
+    names for the rule; what either does is proven by the behaviour probe ``test_exclusions``."""
+    if want in have.exclusions:
+        return []
+    names = {tr.name for tr in have.triggers}
+    if want.triggers and all(n in names for n in want.triggers):
+        return []
+    seen = "; ".join(ex.describe() for ex in have.exclusions) or "no exclusion constraint"
+    missing = [n for n in want.triggers if n not in names]
+    by_triggers = f" and lacks its trigger(s) {', '.join(missing)}" if missing else ""
+    return [f"{table} {want.name} {want.describe()}: contract has it, {engine} has {seen}{by_triggers}"]
+
+
 def _action_family(action: str) -> str:
     """RESTRICT and NO ACTION behave alike for non-deferred constraints on both engines."""
     return "NO ACTION" if action in ("RESTRICT", "NO ACTION") else action
@@ -273,9 +291,11 @@ def _undeclared(want: Table, have: Table, engine: str) -> list[str]:
     out += [f"{want.name} {'UNIQUE' if ix.unique else 'INDEX'} ({','.join(ix.columns)}): {engine} has it, "
             "the contract does not" for ix in have.indexes if (ix.columns, ix.unique) not in declared_ix
             and not (ix.unique and ix.columns == want.primary_key)]
-    declared_tr = {tr.name for tr in want.triggers}
+    declared_tr = {tr.name for tr in want.triggers} | {n for ex in want.exclusions for n in ex.triggers}
     out += [f"{want.name} TRIGGER {tr.name}: {engine} has it, the contract does not"
             for tr in have.triggers if tr.name not in declared_tr]
+    out += [f"{want.name} {ex.name} {ex.describe()}: {engine} has it, the contract does not"
+            for ex in have.exclusions if ex not in want.exclusions]
     declared_ck = {c.expression for c in want.checks}
     out += [f"{want.name} CHECK ({c.expression}): {engine} has it, the contract does not"
             for c in have.checks if c.expression not in declared_ck]

@@ -101,6 +101,28 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """No two rows with equal ``equal`` columns whose periods ``[during[0], during[1])`` overlap (PostgreSQL
+    ``EXCLUDE USING gist (k WITH =, tsrange(start, end) WITH &&)``).  Periods are half-open: one that ends
+    when the next starts does not overlap it.  ``triggers`` enforce the same rule where the engine has no
+    exclusion constraints (MySQL); a contract names them so either form satisfies the structure check, and
+    the behaviour probe (``test_exclusions``) proves both."""
+
+    name: str = field(compare=False)
+    equal: tuple[str, ...]
+    during: tuple[str, ...]
+    triggers: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{','.join(self.equal)}:[{','.join(self.during)})"
+
+    def describe(self) -> str:
+        parts = [f"{c} WITH =" for c in self.equal]
+        return f"EXCLUDE ({', '.join([*parts, '[' + ', '.join(self.during) + ') WITH &&'])})"
+
+
+@dataclass(frozen=True)
 class View:
     name: str
     columns: tuple[str, ...]
@@ -115,6 +137,7 @@ class Table:
     indexes: list[Index] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
 
     @property
     def uniques(self) -> list[tuple[str, ...]]:
@@ -184,6 +207,11 @@ class Schema:
             if t.triggers:
                 body["triggers"] = [{"name": tr.name, "timing": tr.timing, "events": list(tr.events)}
                                     for tr in sorted(t.triggers, key=lambda tr: tr.name)]
+            if t.exclusions:
+                body["exclusions"] = [
+                    {"name": ex.name, "equal": list(ex.equal), "during": list(ex.during),
+                     **({"triggers": list(ex.triggers)} if ex.triggers else {})}
+                    for ex in sorted(t.exclusions, key=lambda ex: ex.name)]
             tables[name] = body
         out: dict[str, Any] = {"tables": tables}
         if self.views:
@@ -228,6 +256,14 @@ class Schema:
                 _need(tr, ("name", "timing", "events"), f"{where}: tables.{tname}.triggers")
                 t.triggers.append(Trigger(str(tr["name"]), str(tr["timing"]).upper(),
                                           tuple(sorted(str(e).upper() for e in tr["events"]))))
+            for ex in body.get("exclusions") or []:
+                _need(ex, ("name", "equal", "during"), f"{where}: tables.{tname}.exclusions")
+                during = tuple(str(c) for c in ex["during"])
+                if len(during) != 2:
+                    raise ValueError(f"{where}: tables.{tname}.exclusions.{ex['name']}: during must be "
+                                     f"[start column, end column], got {ex['during']!r}")
+                t.exclusions.append(Exclusion(str(ex["name"]), tuple(str(c) for c in ex["equal"]), during,
+                                              tuple(str(n) for n in ex.get("triggers") or ())))
             schema.tables[tname] = t
         for vname, body in (data.get("views") or {}).items():
             _need(body, ("columns",), f"{where}: views.{vname}")

@@ -23,8 +23,8 @@ from sqlglot import exp
 
 from dbintegrity import contract
 from dbintegrity.errors import DbIntegrityError
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger
-from dbintegrity.sqlexpr import NEUTRAL
+from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Schema, Table, Trigger
+from dbintegrity.sqlexpr import NEUTRAL, spelled_as_columns
 
 MUTANT_LABEL = "dbi_mutant"
 """The ENUM label (and IN-list value) operators add: recognisable in a failure message."""
@@ -69,6 +69,7 @@ class DialectMutations(Protocol):
     def drop_unique(self, table: Table, index: Index) -> list[str]: ...
     def change_default(self, table: str, column: Column) -> list[str]: ...
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]: ...
+    def drop_exclusion(self, table: str, exclusion: Exclusion) -> list[str]: ...
     def revoke_grant(self, table: str, role: str, operation: str) -> list[str]: ...
     def widen_grant(self, table: str, role: str, operation: str) -> list[str]: ...
 
@@ -268,7 +269,8 @@ def _loosen_check(target: Target, schema: Schema, live: Table, dialect: DialectM
     loosened = loosen(target.obj.expression)
     assert loosened is not None  # the target was chosen because it can be loosened
     check = _live_check(target, live)
-    return Change(loosened[1], dialect.loosen_check(target.table, check, loosened[0]))
+    return Change(loosened[1], dialect.loosen_check(target.table, check,
+                                                    spelled_as_columns(loosened[0], list(live.columns))))
 
 
 def _add_enum_label(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
@@ -298,7 +300,7 @@ def _change_generated(target: Target, schema: Schema, live: Table, dialect: Dial
     col: Column = target.obj
     new = change_expression(col.generated or "", numeric=col.family in _NUMERIC)
     assert new is not None
-    after = dataclasses.replace(col, generated=new)
+    after = dataclasses.replace(col, generated=spelled_as_columns(new, list(live.columns)))
     return Change(f"AS ({col.generated}) -> AS ({new})", dialect.change_generated(target.table, after))
 
 
@@ -328,6 +330,26 @@ def _drop_trigger(target: Target, schema: Schema, live: Table, dialect: DialectM
         raise MutationError(f"{target.key}: the unmutated pack has no such TRIGGER to mutate")
     return Change(f"drop TRIGGER {trigger.name} ({trigger.timing} {'/'.join(trigger.events)})",
                   dialect.drop_trigger(target.table, trigger))
+
+
+def _exclusion_targets(schema: Schema) -> list[Target]:
+    return [Target(i.table, i.id, (i.key,), i.expected) for i in contract.items(schema, "exclusion")]
+
+
+def _drop_exclusion(target: Target, schema: Schema, live: Table, dialect: DialectMutations) -> Change:
+    """Drop the engine's exclusion constraint, or, where the engine enforces the rule with the triggers the
+    contract names (MySQL), all of them: either way nothing refuses an overlap any more."""
+    want: Exclusion = target.obj
+    found = next((ex for ex in live.exclusions if ex == want), None)
+    if found is not None:
+        return Change(f"drop EXCLUSION constraint {found.name} {found.describe()}",
+                      dialect.drop_exclusion(target.table, found))
+    triggers = [tr for tr in live.triggers if tr.name in want.triggers]
+    if not triggers or len(triggers) != len(want.triggers):
+        raise MutationError(f"{target.key}: the unmutated pack has neither the exclusion constraint nor all of "
+                            f"its triggers ({', '.join(want.triggers) or 'none named'}) to drop")
+    return Change(f"drop the TRIGGERs {', '.join(tr.name for tr in triggers)} that enforce {want.name}",
+                  [st for tr in triggers for st in dialect.drop_trigger(target.table, tr)])
 
 
 # The grant operators trust the contract for the live grants: the baseline run has already proven that the
@@ -448,6 +470,8 @@ OPERATORS: dict[str, Operator] = {op.name: op for op in (
     Operator("change_default", "change a column's DEFAULT to another valid value",
              lambda s: _column_targets(s, lambda t, c: other_default(c) is not None), _change_default),
     Operator("drop_trigger", "drop a TRIGGER", _trigger_targets, _drop_trigger),
+    Operator("drop_exclusion", "drop an exclusion constraint (no double booking), or every trigger that "
+             "enforces it where the engine has none", _exclusion_targets, _drop_exclusion),
     Operator("revoke_grant", "revoke a role's first privilege on a table (UPDATE(notes) only revokes that column's)",
              _revoke_targets, _revoke_grant),
     Operator("widen_grant", f"grant a role a privilege it lacks on a table (the first of {', '.join(WIDEN_ORDER)})",

@@ -22,9 +22,13 @@ def selected() -> tuple[str, ...]:
     return tuple(s.strip() for s in os.environ.get(SCHEMAS_ENV, "").split(",") if s.strip())
 
 
-def qualified(schema: str, table: str) -> str:
-    """The model's name of ``schema.table``: bare in ``public`` (unless the name itself holds a dot)."""
-    if schema == DEFAULT_SCHEMA and "." not in table:
+def qualified(schema: str, table: str, home: str = DEFAULT_SCHEMA) -> str:
+    """The model's name of ``schema.table``: bare in the home namespace (unless the name itself holds a dot).
+
+    The home namespace is PostgreSQL's ``public``, or the first schema of the database's search path when a
+    pack lives in a namespace of its own (``session.yml`` ``namespace:``): its tables are then named as MySQL,
+    whose database is the namespace, names them, and one contract serves both dialects."""
+    if schema == home and "." not in table:
         return table
     return f"{schema}.{table}"
 

@@ -97,6 +97,20 @@ class Pack:
                             "(strings), e.g. [\"SET @flag = 1\"]")
         return statements
 
+    @cached_property
+    def namespace(self) -> str | None:
+        """The namespace the pack's tables live in (``session.yml`` ``namespace:``; None: the engine's default).
+
+        On PostgreSQL it is a schema of the database, put first on every session's search path, so that the
+        contract names the tables bare, as on MySQL, where the run's own database is the namespace."""
+        path = self.path / SESSION_FILE
+        data = read_yaml(path, PackError) if path.is_file() else None
+        value = data.get("namespace") if isinstance(data, dict) else None
+        if value is not None and (not isinstance(value, str) or not value.strip() or "." in value):
+            raise PackError(f"pack {self.name}: {path}: namespace must be one schema name such as ChironaSchema, "
+                            f"got {value!r}")
+        return value
+
     def statements(self, dialect: str | tuple[str, ...]) -> list[Statement]:
         """All statements of the dialect folder (or of an engine's folders overlaid: :meth:`files`), files
         in name order; cached for the run.

@@ -157,6 +157,7 @@ class Runtime:
         if key not in self._templates:
             started = time.perf_counter()
             name = self.create_database(engine, f"{pack}_tpl")
+            self._home_namespace(engine, pack, name)
             applying = time.perf_counter()
             try:
                 self.load(engine, self.pack(pack), name)
@@ -173,8 +174,11 @@ class Runtime:
         eng = self.engine(engine)
         template = self.template(engine, pack)
         if eng.capabilities.template_databases:
-            return self.create_database(engine, f"{pack}_{tag}", template=template)
+            name = self.create_database(engine, f"{pack}_{tag}", template=template)
+            self._home_namespace(engine, pack, name)
+            return name
         name = self.create_database(engine, f"{pack}_{tag}")
+        self._home_namespace(engine, pack, name)
         self.load(engine, self.pack(pack), name)
         return name
 
@@ -182,6 +186,14 @@ class Runtime:
         """The folders of ``pack`` that serve ``engine``, overlaid (:meth:`Pack.files`): MariaDB reads
         ``mysql/`` with the same-named files of ``mariadb/`` in their place."""
         return self.pack(pack).layers(self.engine(engine).spec.dialect_dirs)
+
+    def _home_namespace(self, engine: str, pack: str, database: str) -> None:
+        """A pack whose tables live in a namespace of their own: on engines with several per database, that
+        namespace comes first on the database's search path (one contract names the tables bare everywhere)."""
+        namespace = self.pack(pack).namespace
+        eng = self.engine(engine)
+        if namespace and eng.capabilities.schemas_in_database:
+            eng.set_home_namespace(self.server(engine), database, namespace)
 
     def drop(self, engine: str, name: str) -> None:
         if (engine, name) in self._databases:

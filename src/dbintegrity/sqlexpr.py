@@ -165,3 +165,18 @@ def to_dialect(expression: str, dialect: str) -> str:
     if regexp_follows_collation(dialect):
         tree = tree.transform(case_sensitive_regexp)
     return tree.sql(dialect=dialect)
+
+
+def spelled_as_columns(expression: str, columns: list[str] | tuple[str, ...]) -> str:
+    """``expression`` with every column written as the table spells it, quoted: a contract's CHECK is in its
+    normal form (names lower-cased), which PostgreSQL would not find in a table of mixed-case columns
+    (chirona's ``"Capacity"``).  Expressions whose columns are all lower case come back unchanged."""
+    real = {c.lower(): c for c in columns}
+    if all(c == c.lower() for c in columns):
+        return expression
+    tree = sqlglot.parse_one(expression, read=NEUTRAL)
+    for col in tree.find_all(exp.Column):
+        name = real.get(col.name.lower())
+        if name is not None and not col.table:
+            col.set("this", exp.to_identifier(name, quoted=True))
+    return tree.sql(dialect=NEUTRAL)

@@ -105,3 +105,11 @@ def test_schema_option_takes_one_name(bad, capsys):
     code = cli.main(["check", "--sql", "x.sql", "--engine", "postgres", "--schema", bad])
     assert code == 2
     assert "expected one schema name per --schema" in capsys.readouterr().err
+
+
+def test_a_packs_home_namespace_is_named_bare():
+    """Tables of the first schema on PostgreSQL's search path are named bare (one contract with MySQL), others
+    keep their schema, public included."""
+    assert namespaces.qualified("ChironaSchema", "Patient", "ChironaSchema") == "Patient"
+    assert namespaces.qualified("public", "x", "ChironaSchema") == "public.x"
+    assert namespaces.qualified("public", "x") == "x"

@@ -209,3 +209,14 @@ def test_a_mutation_runs_last_over_overlaid_folders(tmp_path):
     assert path.parent == tmp_path / "out" / "p" / "mariadb"
     files = discover(tmp_path / "out")["p"].files(MARIADB)
     assert files[-1] == path and path.name > "99_zz.sql"
+
+
+def test_namespace_of_a_pack(tmp_path):
+    """session.yml ``namespace:`` names the schema a pack's tables live in; anything but one name is one line."""
+    make_pack(tmp_path, "clinic", {"postgres/01_schema.sql": "CREATE TABLE a (id int);"})
+    assert Pack("clinic", tmp_path / "clinic").namespace is None
+    (tmp_path / "clinic" / "session.yml").write_text("namespace: ChironaSchema\n", encoding="utf-8")
+    assert Pack("clinic", tmp_path / "clinic").namespace == "ChironaSchema"
+    (tmp_path / "clinic" / "session.yml").write_text("namespace: [a, b]\n", encoding="utf-8")
+    with pytest.raises(PackError, match=r"session.yml: namespace must be one schema name"):
+        _ = Pack("clinic", tmp_path / "clinic").namespace

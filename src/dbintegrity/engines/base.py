@@ -248,6 +248,12 @@ class Engine(abc.ABC):
     def create_database(self, server: Server, name: str, template: str | None = None) -> None:
         """Create an empty database, or a copy of ``template`` where the engine clones natively."""
 
+    def set_home_namespace(self, server: Server, database: str, namespace: str) -> None:
+        """Make ``namespace`` the one every later session on ``database`` resolves bare table names in, for a
+        pack that keeps its tables in a namespace of its own (``session.yml`` ``namespace:``).  Only engines
+        with :attr:`Capabilities.schemas_in_database` are asked: elsewhere the run's database is the namespace."""
+        raise NotImplementedError(f"{self.name} has no namespaces inside a database")
+
     @abc.abstractmethod
     def drop_database(self, server: Server, name: str) -> None:
         """Drop a database if it exists, closing other sessions on it first."""

@@ -78,3 +78,9 @@ def test_no_tables_or_views_beyond_contract(engine, pack, dbi_runtime, dbi_live_
     extra = contract.extra_tables(declared, dbi_live_schema, engine)
     if extra:
         pytest.fail("\n".join(extra), pytrace=False)
+
+
+@pytest.mark.dbi_contract("exclusion")
+def test_exclusion(engine, item, dbi_live_schema):
+    """The engine's exclusion constraint, or the triggers the contract names for it where it has none."""
+    _verdict(item, dbi_live_schema, engine)

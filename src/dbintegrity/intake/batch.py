@@ -292,6 +292,11 @@ class _Judge:
             texts.append(text)
         return (row if ok else None), texts
 
+    @property
+    def _spelled(self) -> dict[str, str]:
+        """The table's column names by their lower-case form, as the evaluator names them."""
+        return {c.lower(): c for c in self.table.columns}
+
     def _checks(self) -> list[tuple[Expr, dict[Key, bool]]]:
         out: list[tuple[Expr, dict[Key, bool]]] = []
         for check in self.table.checks:
@@ -310,8 +315,9 @@ class _Judge:
         except (Unsupported, RegexUnsupported):
             stored = row
         ok = True
+        by_lower = {str(k).lower(): v for k, v in stored.items()}  # the evaluator names columns in lower case
         for expr, cache in checks:
-            args = tuple(stored.get(c) for c in expr.columns)
+            args = tuple(by_lower.get(c) for c in expr.columns)
             verdict = cache.get(args)
             if verdict is None:
                 try:
@@ -323,7 +329,8 @@ class _Judge:
                 cache[args] = verdict
             if not verdict:
                 shown = ", ".join("NULL" if a is None else str(a) for a in args)
-                self._bad(tb, line, record, ",".join(expr.columns), shown, f"breaks CHECK ({expr.text})")
+                named = ",".join(self._spelled.get(c, c) for c in expr.columns)
+                self._bad(tb, line, record, named, shown, f"breaks CHECK ({expr.text})")
                 ok = False
         return ok
 

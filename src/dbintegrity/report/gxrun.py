@@ -88,7 +88,8 @@ def run_suite(pack: str, target: Target, rules: list[Rule], primary_keys: dict[s
         definitions: list[tuple[tuple[str, ...], Any]] = []
         for table, table_rules in by_table.items():
             try:  # GX reads one row of the table here: a missing table fails now, not in the checkpoint
-                batch = ds.add_table_asset(name=table, table_name=table).add_batch_definition_whole_table("whole")
+                batch = ds.add_table_asset(name=table, table_name=_asset_table_name(table)) \
+                    .add_batch_definition_whole_table("whole")
             except Exception as exc:
                 reason = f"cannot read table {table}: {_one_line(exc)}"
                 unreadable += [RawResult(r, False, {}, reason) for r in table_rules]
@@ -207,6 +208,12 @@ def exception_message(info: Any) -> str | None:
         if found:
             return found
     return None
+
+
+def _asset_table_name(table: str) -> str:
+    """The table name as GX should emit it: a mixed-case name (chirona's ``Patient``) in double quotes, which GX
+    turns into a name SQLAlchemy quotes in the engine's own way (PostgreSQL folds unquoted names to lower case)."""
+    return table if table == table.lower() else f'"{table}"'
 
 
 def _one_line(exc: BaseException) -> str:

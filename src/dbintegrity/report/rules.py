@@ -29,6 +29,7 @@ from typing import Any
 
 from dbintegrity.model import Schema, Table
 from dbintegrity.report import neutralsql as nsql
+from dbintegrity.sqlexpr import spelled_as_columns
 
 UNEXPECTED_ROWS = "UnexpectedRowsExpectation"
 
@@ -134,7 +135,8 @@ def _checks(table: Table) -> tuple[list[Rule], list[Skipped]]:
                                   kwargs, description=f"CHECK ({check.expression})"))
             continue
         rule_id = f"{table.name}:check({check.expression})"
-        query = nsql.violating_check_query(check.expression, shown_columns(table))
+        query = nsql.violating_check_query(spelled_as_columns(check.expression, list(table.columns)),
+                                           shown_columns(table))
         try:
             nsql.render_everywhere(query)
         except nsql.SqlError as exc:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from dbintegrity.engines.mysql.uuids import UUID_TYPE
-from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
-from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
+from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
+from dbintegrity.mutators import Catalog, MutationError, NotApplicable, add_foreign_key, grant_statement
 from dbintegrity.sqlexpr import to_dialect
 
 _TYPES = {"integer": "INT", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT",
@@ -149,6 +149,9 @@ class MySQLMutations:
 
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]:
         return [f"DROP TRIGGER {q(trigger.name)}"]  # trigger names belong to the database, not to a table
+
+    def drop_exclusion(self, table: str, exclusion: Exclusion) -> list[str]:
+        raise NotApplicable("MySQL has no exclusion constraints (the contract's triggers enforce them)")
 
     sqlglot_dialect = "mysql"
 

@@ -18,6 +18,7 @@ from dbintegrity.model import (
     IDENTITY_ALWAYS,
     Check,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     Schema,
@@ -152,6 +153,12 @@ class PostgresEngine(Engine):
                 query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
             conn.execute(query)
 
+    def set_home_namespace(self, server: Server, database: str, namespace: str) -> None:
+        """The database's default search path (a clone does not inherit it: set on every copy)."""
+        with self.connection(server, server.admin_database) as conn:
+            conn.execute(sql.SQL("ALTER DATABASE {} SET search_path TO {}, public").format(
+                sql.Identifier(database), sql.Identifier(namespace)))
+
     def drop_database(self, server: Server, name: str) -> None:
         with self.connection(server, server.admin_database) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -201,19 +208,20 @@ class PostgresEngine(Engine):
             f"SELECT n.oid, n.nspname FROM pg_namespace n WHERE {_USER_NAMESPACE}").fetchall())
         if schemas:
             spaces = {oid: name for oid, name in spaces.items() if name in schemas}
+        home = _home(cur)
         tables = cur.execute(
             "SELECT c.oid, c.relnamespace, c.relname FROM pg_class c "
             "WHERE c.relnamespace = ANY(%s) AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
             "ORDER BY c.relname", (list(spaces),)).fetchall()
         by_oid: dict[int, Table] = {}
         for oid, nsp, rel in tables:
-            name = namespaces.qualified(spaces[nsp], rel)
+            name = namespaces.qualified(spaces[nsp], rel, home)
             by_oid[oid] = schema.tables[name] = Table(name)
         for nsp, rel, vcols in cur.execute(
             "SELECT c.relnamespace, c.relname, (SELECT array_agg(a.attname::text ORDER BY a.attnum) "
             " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) "
             "FROM pg_class c WHERE c.relnamespace = ANY(%s) AND c.relkind IN ('v', 'm')", (list(spaces),)).fetchall():
-            vname = namespaces.qualified(spaces[nsp], rel)
+            vname = namespaces.qualified(spaces[nsp], rel, home)
             schema.views[vname] = View(vname, tuple(vcols or ()))
         if not by_oid:
             return schema
@@ -254,11 +262,13 @@ class PostgresEngine(Engine):
                 table.primary_key = tuple(cols)
             elif contype == "f":
                 table.foreign_keys.append(ForeignKey(
-                    columns=tuple(cols), ref_table=namespaces.qualified(fschema, ftable), ref_columns=tuple(fcols),
+                    columns=tuple(cols), ref_table=namespaces.qualified(fschema, ftable, home), ref_columns=tuple(fcols),
                     on_delete=_FK_ACTION[deltype], on_update=_FK_ACTION[updtype], name=conname))
             elif contype == "c":
                 body = re.sub(r"^CHECK\s*", "", definition).removesuffix(" NOT VALID")
                 table.checks.append(Check(normalize(body, "postgres"), name=conname, raw=body))
+            elif contype == "x":
+                table.exclusions.append(_exclusion(conname, definition))
         for oid, iname, is_constraint, indisunique, indisprimary, keys, exprs, same_nulls in cur.execute(
             "SELECT i.indrelid, i.indexrelid::regclass::text, "
             "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype = 'u'), "
@@ -267,7 +277,9 @@ class PostgresEngine(Engine):
             " WITH ORDINALITY k(n, i) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
             " WHERE k.i <= i.indnkeyatts), pg_get_expr(i.indexprs, i.indrelid), "
             "coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) "  # a column of PostgreSQL 15+
-            "FROM pg_index i WHERE i.indrelid = ANY(%s)", (oids,)).fetchall():
+            "FROM pg_index i WHERE i.indrelid = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint x "
+            " WHERE x.conindid = i.indexrelid AND x.contype = 'x')",  # an exclusion constraint's own index
+            (oids,)).fetchall():
             if indisprimary:
                 continue
             cols = tuple(keys)
@@ -294,7 +306,7 @@ class PostgresEngine(Engine):
             table.indexes = sorted(set(table.indexes), key=lambda ix: (ix.unique, ix.columns))
         from dbintegrity.engines.postgres.access import introspect_privileges
 
-        schema.privileges = introspect_privileges(conn, spaces)
+        schema.privileges = introspect_privileges(conn, spaces, home)
         return schema
 
 
@@ -401,6 +413,33 @@ def _partition_rule(key: str, bounds: list[str]) -> str | None:
     return f"({col} IS NULL OR {accepted})" if nulls else f"({col} IS NOT NULL AND ({accepted}))"
 
 
+_EXCLUDE_RANGE = re.compile(r'(?:ts|tstz|date)range\(\s*("(?:[^"]|"")+"|\w+)\s*,\s*("(?:[^"]|"")+"|\w+)\s*'
+                            r"(?:,\s*'\[\)'::text\s*)?\)\s+WITH\s+&&")
+_EXCLUDE_EQUAL = re.compile(r'("(?:[^"]|"")+"|\w+)\s+WITH\s+=')
+
+
+def _ident(text: str) -> str:
+    return text[1:-1].replace('""', '"') if text.startswith('"') else text
+
+
+def _exclusion(name: str, definition: str) -> Exclusion:
+    """An ``EXCLUDE USING gist (k WITH =, ..., tsrange(start, end) WITH &&)`` constraint in the model's form;
+    any other shape keeps its name and an empty period, so the contract comparison names it as different."""
+    body = definition[definition.find("(") + 1:]
+    period = _EXCLUDE_RANGE.search(body)
+    rest = _EXCLUDE_RANGE.sub("", body) if period else body
+    equal = tuple(_ident(m.group(1)) for m in _EXCLUDE_EQUAL.finditer(rest))
+    during = (_ident(period.group(1)), _ident(period.group(2))) if period else ()
+    return Exclusion(name, equal, during)
+
+
+def _home(cur: Any) -> str:
+    """The schema whose tables the model names bare: the first of the search path (``public`` unless the
+    database's default search path puts a pack's own namespace first, see :meth:`set_home_namespace`)."""
+    row = cur.execute("SELECT current_schema()").fetchone()
+    return str(row[0]) if row and row[0] else namespaces.DEFAULT_SCHEMA
+
+
 def _fold_partition_rules(cur: Any, by_oid: dict[int, Table]) -> None:
     """Give each partitioned table the foreign keys and CHECKs its partitions declare of their own.
 
@@ -437,7 +476,8 @@ def _fold_partition_rules(cur: Any, by_oid: dict[int, Table]) -> None:
         "ORDER BY c.conname", (list(parent_of),)).fetchall():
         parent = parent_of[part]
         if contype == "f":
-            key: tuple[Any, ...] = (tuple(cols), namespaces.qualified(fschema, ftable), tuple(fcols), deltype, updtype)
+            ref = namespaces.qualified(fschema, ftable, _home(cur))
+            key: tuple[Any, ...] = (tuple(cols), ref, tuple(fcols), deltype, updtype)
             fks.setdefault(parent, {}).setdefault(key, set()).add(part)
             names.setdefault((parent, key), conname)
         else:

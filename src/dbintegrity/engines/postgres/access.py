@@ -16,7 +16,7 @@ from psycopg import sql
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.engines.parts import AccessDialect, Login
 from dbintegrity.model import grants
-from dbintegrity.namespaces import qualified
+from dbintegrity.namespaces import DEFAULT_SCHEMA, qualified
 
 APP_USER_SETTING = "dbintegrity.app_user_id"
 """The session's application user, read by the pack's policies and audit trigger (03_roles.sql, 04_audit.sql)."""
@@ -48,7 +48,8 @@ class PostgresAccess(AccessDialect):
 DIALECT = PostgresAccess()
 
 
-def introspect_privileges(conn: Any, spaces: dict[int, str]) -> dict[str, dict[str, tuple[str, ...]]]:
+def introspect_privileges(conn: Any, spaces: dict[int, str],
+                          home: str = DEFAULT_SCHEMA) -> dict[str, dict[str, tuple[str, ...]]]:
     """Grantee -> table -> grants on the tables and views of the schemas ``spaces`` (oid -> name), the owner's
     own left out; tables named as the model names them (``schema.table`` outside ``public``)."""
     rows = conn.execute(
@@ -65,6 +66,6 @@ def introspect_privileges(conn: Any, spaces: dict[int, str]) -> dict[str, dict[s
         "AND NOT a.attisdropped AND x.grantee <> c.relowner", (list(spaces), list(spaces))).fetchall()
     found: dict[str, dict[str, list[str]]] = {}
     for grantee, nsp, rel, op, column in rows:
-        table = qualified(spaces[nsp], rel)
+        table = qualified(spaces[nsp], rel, home)
         found.setdefault(grantee, {}).setdefault(table, []).append(op if column is None else f"{op}({column})")
     return {role: {t: grants(ops) for t, ops in tables.items()} for role, tables in found.items()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from dbintegrity.model import Check, Column, ForeignKey, Index, Table, Trigger
+from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
 from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
 from dbintegrity.sqlexpr import normalize
 
@@ -145,6 +145,9 @@ class PostgresMutations:
     def drop_trigger(self, table: str, trigger: Trigger) -> list[str]:
         # Only the trigger: its function may serve other tables' triggers (one audit function for all of them).
         return [f"DROP TRIGGER {q(trigger.name)} ON {q(table)}"]
+
+    def drop_exclusion(self, table: str, exclusion: Exclusion) -> list[str]:
+        return [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(exclusion.name)}"]
 
     sqlglot_dialect = "postgres"
 
