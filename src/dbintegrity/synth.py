@@ -265,7 +265,9 @@ class PlanBuilder:
         if circular:
             cycle = (*trail[trail.index(fk.ref_table):], fk.ref_table) if fk.ref_table in trail else trail
             raise Unsynthesizable(f"{table.name}.{fk.key} is a NOT NULL foreign key in a cycle "
-                                  f"({' -> '.join(cycle)}): no first row can exist")
+                                  f"({' -> '.join(cycle)}): the probe writes each row in its own statement, so none of the "
+                                  "cycle's rows can go first (an engine that checks keys at the end of a statement "
+                                  "or of a transaction accepts them written together: the probes do not do that)")
         if nullable and not (fresh and depth == 0):
             mark = len(self.plan.inserts)
             try:  # a parent that cannot be made (too deep, in a NOT NULL cycle...) is no reason to give up

@@ -539,6 +539,8 @@ def _default(value: str | None, ntype: str) -> str | None:
     if value is None:
         return None
     v = value.strip()
+    if re.fullmatch(r"\(?NULL\)?(?:::[\w .\"\[\]()]+)?", v, re.IGNORECASE):
+        return None  # `DEFAULT NULL` of a varchar column is kept as NULL::character varying: no default, as on MySQL
     if v.startswith("nextval("):
         return "autoincrement"
     m = re.fullmatch(r"'((?:[^']|'')*)'(?:::[\w .\"\[\]()]+)?", v)
