@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import math
 import random
 import string
 import uuid
@@ -385,12 +386,28 @@ def _passes(table: Table, row: Mapping[str, Any], checks: list[Expr], clocks: tu
         return True  # decided, with its reason, when the whole row is checked
 
 
+def float_default(col: Column) -> float | None:
+    """The value of a FLOAT / DOUBLE column's numeric default (``MMV_QTY float NOT NULL default 0``), or None.
+
+    Written as a number, it is read back as the same float (both engines print the shortest form that
+    reads back); anything else is an expression."""
+    if col.family not in ("float", "double") or col.default is None:
+        return None
+    try:  # PostgreSQL quotes a negative one: '-1.25'::real
+        number = float(col.default.strip("'"))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None  # NaN equals nothing read back
+
+
 def default_value(col: Column) -> Any:
     """The Python value a column's literal default stores; :class:`Unsupported` for expressions and clocks."""
     d = col.default
     if d is None:
         return None
     fam = col.family
+    if (number := float_default(col)) is not None:
+        return number
     if d.startswith("'") and d.endswith("'"):
         text = d[1:-1].replace("''", "'")
         if fam in INT_RANGES:

@@ -118,3 +118,37 @@ def test_default_null_is_no_default(engine, dbi_runtime, dbi_config):
     defaults = {name: col.default for name, col in table.columns.items()}
     assert defaults == {"code": None, "first_name": None, "note": None, "born": None, "weight": None,
                         "city": None, "status": "'A'"}, defaults
+
+
+@pytest.mark.parametrize("engine", ["mysql", "postgres"])
+def test_a_float_default_is_probed(engine, dbi_runtime, dbi_config, capsys, monkeypatch):
+    """Open Hospital's ``MMV_QTY float NOT NULL default 0`` was skipped as an expression we do not evaluate."""
+    if engine not in dbi_config.engines:
+        pytest.skip(f"this run does not include {engine}")
+    code = _check(engine, FIXTURES / "float_default" / engine, [], dbi_runtime, monkeypatch)
+    out, err = capsys.readouterr()
+    assert code == 0, out[-4000:] + err[-2000:]
+    row = next(x.split() for x in out.splitlines() if x.startswith("default "))
+    assert row[1:6] == ["4", "0", "0", "0", "ok"], row
+    assert "expression we do not evaluate" not in out
+
+
+def test_numeric_defaults_read_back_alike_on_both_engines(dbi_runtime, dbi_config):
+    """PostgreSQL quotes a negative default ('-1'::integer, '-1.25'::real): still the number MySQL reports."""
+    missing = {"mysql", "postgres"} - set(dbi_config.engines)
+    if missing:
+        pytest.skip(f"this run does not include {', '.join(sorted(missing))}")
+    found = {}
+    for engine in ("mysql", "postgres"):
+        db = dbi_runtime.create_database(engine, "float_default")
+        conn = dbi_runtime.connect(engine, db)
+        try:
+            conn.cursor().execute((FIXTURES / "float_default" / engine / "schema.sql").read_text(encoding="utf-8"))
+            conn.commit()
+            table = dbi_runtime.introspect(engine, db).tables["stock_movement"]
+        finally:
+            conn.close()
+            dbi_runtime.drop(engine, db)
+        found[engine] = {name: col.default for name, col in table.columns.items()}
+    assert found["mysql"] == found["postgres"] == {"code": None, "delta": "-1", "qty": "0", "dose": "2.5",
+                                                   "price": "-1.25"}, found
