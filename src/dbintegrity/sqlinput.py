@@ -398,7 +398,8 @@ class _Reader:
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
             looked = " and ".join(dict.fromkeys(str(c.parent.resolve()) for c in candidates))
-            raise InputError(f"{stmt.where}: `{stmt.head}`: no such file {name} (looked in {looked})")
+            raise InputError(f"{stmt.where}: `{stmt.head}`: no such file {name} (looked in {looked}): restore "
+                             "it, or give --sql the files to apply without this statement")
         return "'" + str(found.resolve()).replace("\\", "\\\\").replace("'", "''") + "'"
 
     # -- client commands --
@@ -448,8 +449,27 @@ class _Reader:
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
             looked = " and ".join(dict.fromkeys(str(c.parent.resolve()) for c in candidates))
-            raise InputError(f"{cmd.where}: `{cmd.head}`: no such file (looked in {looked})")
+            raise InputError(f"{cmd.where}: `{cmd.head}`: no such file (looked in {looked})"
+                             f"{_missing_siblings(cmd, top, self.rules)}: restore it, or give --sql the files "
+                             "to apply without this one")
         self.file(found, top=top, via=cmd)
+
+
+def _missing_siblings(cmd: ClientCommand, top: Path, rules: SplitRules) -> str:
+    """How many other includes of the same file are missing too, so that a copy lacking many files is told
+    so at once instead of one file per run (Open Hospital's chain includes a hundred step files)."""
+    commands = _include_commands(rules)
+    try:
+        items = scan_sql(read_script(cmd.path), cmd.path, dialect=rules).items
+    except (OSError, InputError, SplitError):
+        return ""
+    missing = [c.argument.strip().strip("'\"") for c in items
+               if isinstance(c, ClientCommand) and c.name in commands and c.argument.strip() and c.line != cmd.line
+               and not any(p.is_file() for p in _include_candidates(c, top, commands[c.name]))]
+    if not missing:
+        return ""
+    shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return f"; {len(missing)} more of its includes are missing too ({shown})"
 
 
 def _psql_words(argument: str) -> list[str]:

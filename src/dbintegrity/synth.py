@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import math
 import random
 import string
 import uuid
@@ -266,7 +267,9 @@ class PlanBuilder:
         if circular:
             cycle = (*trail[trail.index(fk.ref_table):], fk.ref_table) if fk.ref_table in trail else trail
             raise Unsynthesizable(f"{table.name}.{fk.key} is a NOT NULL foreign key in a cycle "
-                                  f"({' -> '.join(cycle)}): no first row can exist")
+                                  f"({' -> '.join(cycle)}): the probe writes each row in its own statement, so none of the "
+                                  "cycle's rows can go first (an engine that checks keys at the end of a statement "
+                                  "or of a transaction accepts them written together: the probes do not do that)")
         if nullable and not (fresh and depth == 0):
             mark = len(self.plan.inserts)
             try:  # a parent that cannot be made (too deep, in a NOT NULL cycle...) is no reason to give up
@@ -411,12 +414,28 @@ def _passes(table: Table, row: Mapping[str, Any], checks: list[Expr], clocks: tu
         return True  # decided, with its reason, when the whole row is checked
 
 
+def float_default(col: Column) -> float | None:
+    """The value of a FLOAT / DOUBLE column's numeric default (``MMV_QTY float NOT NULL default 0``), or None.
+
+    Written as a number, it is read back as the same float (both engines print the shortest form that
+    reads back); anything else is an expression."""
+    if col.family not in ("float", "double") or col.default is None:
+        return None
+    try:  # PostgreSQL quotes a negative one: '-1.25'::real
+        number = float(col.default.strip("'"))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None  # NaN equals nothing read back
+
+
 def default_value(col: Column) -> Any:
     """The Python value a column's literal default stores; :class:`Unsupported` for expressions and clocks."""
     d = col.default
     if d is None:
         return None
     fam = col.family
+    if (number := float_default(col)) is not None:
+        return number
     if d.startswith("'") and d.endswith("'"):
         text = d[1:-1].replace("''", "'")
         if fam in INT_RANGES:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
 from dbintegrity.model import Column
 from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import INT_RANGES, Plan, as_stored, checks_of, temporal_literal, valid_plan
+from dbintegrity.synth import INT_RANGES, Plan, as_stored, checks_of, float_default, temporal_literal, valid_plan
 
 pytestmark = pytest.mark.integrity
 CLOCK_SLACK = dt.timedelta(seconds=5)
@@ -194,6 +194,8 @@ def expected_default(col: Column) -> Any:
     assert d is not None
     if d == "CURRENT_TIMESTAMP":
         return d
+    if (number := float_default(col)) is not None:
+        return number
     if d.startswith("'") and d.endswith("'"):
         text = d[1:-1].replace("''", "'")
         if col.family == "date":

@@ -574,17 +574,24 @@ def _neutral_type(pg_type: str) -> str:
     return _TYPES.get(base, base)
 
 
+_NUMERIC_TYPES = frozenset({"smallint", "integer", "bigint", "decimal", "float", "double"})
+
+
 def _default(value: str | None, ntype: str) -> str | None:
     """The neutral default, matching :func:`dbintegrity.engines.mysql._default`."""
     if value is None:
         return None
     v = value.strip()
+    if re.fullmatch(r"\(?NULL\)?(?:::[\w .\"\[\]()]+)?", v, re.IGNORECASE):
+        return None  # `DEFAULT NULL` of a varchar column is kept as NULL::character varying: no default, as on MySQL
     if v.startswith("nextval("):
         return "autoincrement"
     m = re.fullmatch(r"'((?:[^']|'')*)'(?:::[\w .\"\[\]()]+)?", v)
     if m:
         if ntype == "boolean":
             return "true" if m.group(1).lower() in ("t", "true", "1") else "false"
+        if ntype.split("(", 1)[0] in _NUMERIC_TYPES and re.fullmatch(r"-?\d+(?:\.\d+)?", m.group(1)):
+            return m.group(1)  # a negative number comes back quoted ('-1'::integer): a number, as on MySQL
         return f"'{m.group(1)}'"
     if v.lower() in ("current_timestamp", "now()", "transaction_timestamp()", "localtimestamp",
                      "current_timestamp(0)"):
