@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,7 +65,12 @@ def run(tree: Path, packs: list[str], engines: str, profile: str) -> tuple[float
     return wall, verdict
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")  # so the temporary worktree is removed on SIGTERM too
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ref", default="b4e3b4e", help="the earlier commit to compare with")
     parser.add_argument("--profiles", default="ci,dev", help="Hypothesis profiles, comma-separated")
