@@ -98,3 +98,13 @@ def test_normal_form_is_stable():
 )
 def test_unparseable_text_falls_back_to_folded_whitespace(text, dialect, want):
     assert normalize(text, dialect) == want
+
+
+def test_mysql_division_equals_postgres_floating_point_division():
+    """A generated BMI: MySQL prints its own ``/`` (NULL when the divisor is 0), PostgreSQL the DDL's explicit
+    floating-point spelling with the implicit cast it adds to the divisor; one neutral form."""
+    mysql = normalize("((`weight_kg` * 10000) / (`height_cm` * `height_cm`))", "mysql")
+    postgres = normalize("((weight_kg * (10000)::numeric))::double precision / "
+                         "(NULLIF((height_cm * height_cm), (0)::numeric))::double precision", "postgres")
+    assert mysql == postgres == "CAST(weight_kg * 10000 AS DOUBLE PRECISION) / NULLIF(height_cm * height_cm, 0)"
+    assert normalize("a / b", "postgres") == "a / b"  # PostgreSQL's own / is left alone (integer division stays)
