@@ -117,10 +117,13 @@ class TableGen:
                 if len(candidates) == 0:
                     raise ProfileError(f"{self.world.profile.where}: tables.{self.name}.refs.{name}: no line of "
                                        f"{ref.path.name} satisfies {slot.where.text}")
-            w = ref.weights[candidates]
-            cum = np.cumsum(w / w.sum())
-            pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
-                              len(candidates) - 1)
+            if tp is not None and tp.lines == ref.name and (slot is None or slot.where is None):
+                pick = np.arange(self.n) % len(candidates)  # rows: {lines: ...}: row i is line i
+            else:
+                w = ref.weights[candidates]
+                cum = np.cumsum(w / w.sum())
+                pick = np.minimum(np.searchsorted(cum, self.rng(f"#slot:{name}").random(self.n), side="right"),
+                                  len(candidates) - 1)
             self._slots[name] = (ref, candidates[pick], candidates)
         return self._slots[name]
 
@@ -312,6 +315,8 @@ class World:
             return None
         if self.skipped(name):
             return 0
+        if tp is not None and tp.lines is not None:
+            return tp.rows  # the reference file's lines: a scale adds no codes
         base = tp.rows if tp is not None and tp.rows is not None else self.profile.default_rows
         return max(tp.min_rows if tp is not None else 1, round(base * self.scale))
 
