@@ -383,8 +383,8 @@ def _divide(left: Any, right: Any) -> object:
     """
     if right == 0:
         raise Unsupported("division by zero (PostgreSQL raises an error, MySQL returns NULL)")
-    if isinstance(left, float):
-        return left / right
+    if isinstance(left, float):  # a double divided by anything is a double in both engines
+        return left / float(right)
     if isinstance(left, int) and isinstance(right, int):
         raise Unsupported("/ between two integers is not evaluated in Python "
                           "(MySQL returns a decimal, PostgreSQL truncates)")
@@ -1012,6 +1012,15 @@ def _cast_function(kind: object, parameters: list[int], name: str) -> Callable[[
             return _decimal(rounded).quantize(Decimal(1).scaleb(-scale), context=_EXACT) if parameters else rounded
 
         return to_decimal
+    if kind == exp.DataType.Type.DOUBLE and not parameters:  # BMI = CAST(weight AS DOUBLE) / height²
+
+        def to_double(value: object) -> object:
+            source = _kind(value)
+            if source not in ("int", "decimal", "float"):
+                raise Unsupported(f"a {source} value cast to {name} is not evaluated in Python")
+            return float(value)  # type: ignore[arg-type]
+
+        return to_double
     if kind in _TEXT_TYPES and len(parameters) <= 1:
         width = parameters[0] if parameters else None
         return lambda value: _to_text(value)[:width]

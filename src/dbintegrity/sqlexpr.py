@@ -40,6 +40,7 @@ def normalize(expression: str, dialect: str) -> str:
         return " ".join(expression.split())
     if regexp_follows_collation(dialect):
         tree = tree.transform(_collation_regexp)
+    tree = tree.transform(_safe_division)
     text = tree.sql(dialect=NEUTRAL)
     for _ in range(20):  # a replaced node's children are not revisited: repeat to a fixed point
         tree = tree.transform(_rewrite)
@@ -120,7 +121,25 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
             return exp.In(this=node.this.copy(), expressions=[e.copy() for e in inner.expressions])
     if isinstance(node, exp.Identifier):
         return exp.Identifier(this=node.this.lower(), quoted=False)
+    if isinstance(node, exp.Div) and _is_double_cast(node.this) and _is_double_cast(node.expression):
+        return exp.Div(this=node.this.copy(), expression=node.expression.this.copy())
     return node
+
+
+def _safe_division(node: exp.Expression) -> exp.Expression:
+    """One spelling of a division in floating point.  sqlglot reads MySQL's ``a / b`` as a *safe* division (NULL
+    when b is 0) that it prints as ``CAST(a AS DOUBLE PRECISION) / NULLIF(b, 0)``; spelled so in the tree, the
+    parentheses and identifiers inside are normalised like any others.  PostgreSQL prints the divisor of such a
+    division with the implicit cast it adds (``/ CAST(NULLIF(b, 0) AS DOUBLE PRECISION)``), which
+    :func:`_rewrite` drops: it changes nothing."""
+    if isinstance(node, exp.Div) and node.args.get("safe"):
+        return exp.Div(this=exp.Cast(this=node.this.copy(), to=exp.DataType.build("double precision")),
+                       expression=exp.Nullif(this=node.expression.copy(), expression=exp.Literal.number(0)))
+    return node
+
+
+def _is_double_cast(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.DOUBLE)
 
 
 # Operators from loosest to tightest binding; parentheses around anything else are kept.

@@ -191,7 +191,7 @@ class PlanBuilder:
                 if not ready or _passes(table, row, ready, self.clocks):
                     break
             else:
-                if self._edge_value(table, col, row, ready):
+                if self._edge_value(table, col, row, ready, unique=col.name in uniques):
                     continue
                 if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready,
                                                                          self.clocks):
@@ -229,27 +229,38 @@ class PlanBuilder:
                 reject()
             raise Retry("this attempt drew a row that cannot be kept")
 
-    def _edge_value(self, table: Table, col: Column, row: dict[str, Any], ready: list[Expr]) -> bool:
+    def _edge_value(self, table: Table, col: Column, row: dict[str, Any], ready: list[Expr], *,
+                    unique: bool = False) -> bool:
         """Give ``col`` a value at the edge of a comparison with the row's other columns, if one passes.
 
         Random values almost never land in ``created_at < expires_at <= created_at + 1 day``; the edges of
         that window, computed from the row's ``created_at``, do (and they are the values worth probing).
+        A ``unique`` key column takes only an edge that no row of this plan holds yet: a plan with three
+        doctors needs three NPIs matching ``^[12][0-9]{9}$``, and the pattern's examples are few.
         """
+        used = self.used.setdefault((table.name, col.name), set()) if unique else set()
         try:
             stored = as_stored(table, row, self.clocks[0] if self.clocks else None)
         except Unsupported:
             return False
         candidates: list[Any] = [v for check in ready for v in check.relative_boundaries(col.name, stored)]
-        candidates += [v for check in ready for v in check.examples(col.name)]  # matches of `dosage ~ '...'`
+        examples = [v for check in ready for v in check.examples(col.name)]  # matches of `dosage ~ '...'`
+        candidates += examples
         self.rng.shuffle(candidates)
+        if unique:  # the examples' digits redrawn first: more matches of `npi ~ '^[12][0-9]{9}$'` than its two
+            # edges, which another plan of the same probe would take again
+            candidates = [_redraw_digits(v, self.rng) for v in examples for _ in range(16)] + candidates
         for candidate in candidates:
             value = candidate
             if isinstance(candidate, Decimal) and col.family in INT_RANGES:
                 if candidate != candidate.to_integral_value():
                     continue
                 value = int(candidate)
-            if fits(col, value) and _passes(table, {**row, col.name: value}, ready, self.clocks):
+            if value not in used and fits(col, value) and _passes(table, {**row, col.name: value}, ready,
+                                                                  self.clocks):
                 row[col.name] = value
+                if unique:
+                    used.add(value)
                 return True
         return False
 
@@ -371,8 +382,14 @@ class PlanBuilder:
             else:
                 value = (self.draw(value_strategy(col, tuple(bounds))) if target
                          else random_value(col, self.rng, bounds))
+                if isinstance(value, str) and (not target or value in _GIVEN_KEYS):
+                    # A key under a grammar (NPI, MRN): not just the pattern's few edges, which the next plan of the
+                    # same probe would draw again (a second row that must differ in every other key).
+                    value = _redraw_digits(value, self.rng)
             if value is not None and value not in used:
                 used.add(value)
+                if isinstance(value, str) and len(_GIVEN_KEYS) < 100_000:
+                    _GIVEN_KEYS.add(value)
                 return value
         self._assume(False)  # the CHECK leaves too few values for this plan's rows
         raise AssertionError("unreachable")
@@ -404,6 +421,20 @@ TARGET_TRIES = 12
 """Draws of one column of the probed row before a CHECK it must pass gives up (Hypothesis then discards)."""
 SUPPORT_TRIES = 30
 """The same for parents and other supporting rows, whose values come from a seeded Random."""
+
+
+_REDRAWS = itertools.count(1)
+_GIVEN_KEYS: set[str] = set()
+"""Text values this process gave a UNIQUE key column under a CHECK: drawn again, they are varied first."""
+
+
+def _redraw_digits(text: str, rng: random.Random) -> str:
+    """``text`` with every ASCII digit replaced by a random one: a pattern's example stays one as often as not.
+
+    The draw is salted by a process-wide counter, as :func:`unique_value` is: two plans of one probe may get the
+    same seed from Hypothesis, and their key values must still differ."""
+    salted = random.Random(rng.getrandbits(32) * 1_000_003 + next(_REDRAWS))
+    return "".join(salted.choice("0123456789") if "0" <= ch <= "9" else ch for ch in text)
 
 
 def _passes(table: Table, row: Mapping[str, Any], checks: list[Expr], clocks: tuple[dt.datetime, ...] = ()) -> bool:

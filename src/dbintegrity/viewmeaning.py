@@ -416,4 +416,6 @@ def same(want: Any, have: Any) -> bool:
         return want.replace(microsecond=0) == have.replace(microsecond=0) or want == have
     if isinstance(want, dt.timedelta) and isinstance(have, dt.time):
         return want == dt.timedelta(hours=have.hour, minutes=have.minute, seconds=have.second)
+    if isinstance(want, dt.time) and isinstance(have, dt.timedelta):  # MySQL: a view's TIME column as PyMySQL gives it
+        return have == dt.timedelta(hours=want.hour, minutes=want.minute, seconds=want.second)
     return bool(want == have)

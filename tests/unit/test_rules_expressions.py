@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dbintegrity import sqlregex
 from dbintegrity.evaluate import Unsupported, compile_expr
-from dbintegrity.model import Check, Column, ForeignKey, Schema, Table
+from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
 from dbintegrity.sqlexpr import normalize
 from dbintegrity.synth import PlanBuilder, Retry, as_stored, unique_value
 
@@ -171,3 +171,27 @@ def test_a_defaults_parent_is_marked_as_needed_only_to_exist():
     builder.row("bill", omit=frozenset({"usr_id"}))
     parent = next(ins for ins in builder.plan.inserts if ins.table == "usr")
     assert parent.row["id"] == "admin" and parent.exists_key == {"id": "admin"}
+
+
+def _doctors_and_visits() -> Schema:
+    """hospital_oltp's shape: a UNIQUE key under a grammar (NPI) and a table with three keys into it."""
+    doctors = Table("doctors", {"id": Column("id", "integer", False), "npi": Column("npi", "varchar(10)", False)},
+                    primary_key=("id",), indexes=[Index(("npi",), unique=True)], checks=[Check("npi ~ '^[12][0-9]{9}$'")])
+    visits = Table("visits", {"id": Column("id", "integer", False),
+                              **{f"d{i}": Column(f"d{i}", "integer", False) for i in range(3)}},
+                   primary_key=("id",), foreign_keys=[ForeignKey((f"d{i}",), "doctors", ("id",)) for i in range(3)])
+    return Schema({"doctors": doctors, "visits": visits})
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_unique_key_under_a_grammar_never_repeats_within_a_plan(seed):
+    """Random text never matches ``^[12][0-9]{9}$`` and the pattern has two edge examples; three doctors in one
+    plan need three NPIs (they once all got '2999999999', and the engine refused the second)."""
+    builder = PlanBuilder(_doctors_and_visits(), _no_draw, rng=random.Random(seed))
+    try:
+        builder.row("visits")
+    except Retry:
+        pytest.fail("no plan could be built")
+    npis = [ins.row["npi"] for ins in builder.plan.inserts if ins.table == "doctors"]
+    assert len(npis) == 3 and len(set(npis)) == 3, npis
+    assert all(sqlregex.compile_pattern("^[12][0-9]{9}$").search(n) for n in npis), npis

@@ -107,3 +107,13 @@ def test_mariadb_inline_case_flag_is_mysql_c_flag_and_postgres_tilde():
     mysql = normalize("regexp_like(`dosage`,_utf8mb4'^[0-9]+ mg$',_utf8mb4'c')", "mysql")
     assert mariadb == mysql == normalize("dosage ~ '^[0-9]+ mg$'", "postgres") == "dosage ~ '^[0-9]+ mg$'"
     assert normalize("(`dosage` regexp '^[0-9]+ mg$')", "mysql") == "dosage ~* '^[0-9]+ mg$'"
+
+
+def test_mysql_division_equals_postgres_floating_point_division():
+    """A generated BMI: MySQL prints its own ``/`` (NULL when the divisor is 0), PostgreSQL the DDL's explicit
+    floating-point spelling with the implicit cast it adds to the divisor; one neutral form."""
+    mysql = normalize("((`weight_kg` * 10000) / (`height_cm` * `height_cm`))", "mysql")
+    postgres = normalize("((weight_kg * (10000)::numeric))::double precision / "
+                         "(NULLIF((height_cm * height_cm), (0)::numeric))::double precision", "postgres")
+    assert mysql == postgres == "CAST(weight_kg * 10000 AS DOUBLE PRECISION) / NULLIF(height_cm * height_cm, 0)"
+    assert normalize("a / b", "postgres") == "a / b"  # PostgreSQL's own / is left alone (integer division stays)

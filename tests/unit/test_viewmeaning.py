@@ -118,3 +118,10 @@ def test_view_join_operator_makes_left_inner_and_inner_mismatched():
     assert "b.ward_id <> w.id" in inner.sql()
     with pytest.raises(NotApplicable):
         change_view_join(sqlglot.parse_one("SELECT id FROM t", read="postgres"))
+
+
+def test_a_time_equals_the_timedelta_mysql_gives_for_a_views_time_column():
+    """PyMySQL returns TIME as a timedelta; the base table's row, read back through the contract, is a time."""
+    assert viewmeaning.same(dt.time(4, 42, 7), dt.timedelta(seconds=16927))
+    assert viewmeaning.same(dt.timedelta(seconds=16927), dt.time(4, 42, 7))
+    assert not viewmeaning.same(dt.time(4, 42, 8), dt.timedelta(seconds=16927))

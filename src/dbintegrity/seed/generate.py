@@ -117,8 +117,9 @@ class TableGen:
                 if len(candidates) == 0:
                     raise ProfileError(f"{self.world.profile.where}: tables.{self.name}.refs.{name}: no line of "
                                        f"{ref.path.name} satisfies {slot.where.text}")
-            if slot is not None and slot.each:
-                pick = np.arange(self.n) % len(candidates)
+            each = slot is not None and slot.each  # refs: {each: true}, or the table's rows: {lines: ...}
+            if each or (tp is not None and tp.lines == ref.name and (slot is None or slot.where is None)):
+                pick = np.arange(self.n) % len(candidates)  # row i is line i
             else:
                 w = ref.weights[candidates]
                 cum = np.cumsum(w / w.sum())
@@ -315,6 +316,8 @@ class World:
             return None
         if self.skipped(name):
             return 0
+        if tp is not None and tp.lines is not None:
+            return tp.rows  # the reference file's lines: a scale adds no codes
         base = tp.rows if tp is not None and tp.rows is not None else self.profile.default_rows
         rows = max(tp.min_rows if tp is not None else 1, round(base * self.scale))
         return min(rows, tp.max_rows) if tp is not None and tp.max_rows is not None else rows

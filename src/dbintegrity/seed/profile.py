@@ -18,7 +18,9 @@ Top level::
     tables:
       <table>:
         rows: 800                        # at scale 1; or {per: fk_column, count: {0: 0.1, 1: 0.6, ...}};
-                                         # 0: the seeder writes none (a table the pack's triggers fill)
+                                         # 0: the seeder writes none (a table the pack's triggers fill);
+                                         # {lines: icd10}: one row per line of a reference file, in file
+                                         # order, at every scale (a code table holds the codes there are)
         min_rows: 20                     # at any scale
         max_rows: 12                     # at any scale (optional): a dimension of a fixed size
         refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file;
@@ -159,6 +161,8 @@ class TableProfile:
     name: str
     rows: int | None = None
     per: PerParent | None = None
+    lines: str | None = None
+    """``rows: {lines: ref}``: the reference file whose lines the rows are, one each, whatever the scale."""
     min_rows: int = 1
     max_rows: int | None = None
     """At most this many rows at any scale: a dimension table whose file lists every row (12 facilities)."""
@@ -235,7 +239,10 @@ def _table(profile: Profile, contract: Schema, table: Table, body: Any, where: s
         tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"), bool(raw.get("each", False)))
     parser = _SpecParser(profile, contract, table, tp)
     rows = body.get("rows", profile.default_rows)
-    if isinstance(rows, dict):
+    if isinstance(rows, dict) and set(rows) == {"lines"}:
+        tp.lines = str(rows["lines"])
+        tp.rows = profile.fixtures.ref(tp.lines).n
+    elif isinstance(rows, dict):
         tp.per = parser.per_parent(rows, f"{where}.rows")
     else:
         tp.rows = _count(rows, f"{where}.rows")

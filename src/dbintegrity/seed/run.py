@@ -316,7 +316,14 @@ class _Loading:
                 continue
 
     def finish(self) -> None:
-        self.put(None)
+        """End the loader: the end mark is queued also after a failure of the generating side (which ``put`` would
+        skip), else the loader would wait for it forever and the seed would hang instead of reporting the error."""
+        while self.thread.is_alive():
+            try:
+                self.queue.put(None, timeout=0.2)
+                break
+            except queue.Full:
+                continue
         self.thread.join()
 
     def _consume(self) -> None:
