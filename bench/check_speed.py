@@ -50,7 +50,8 @@ def checkout(ref: str) -> Iterator[Path]:
 
 def run(tree: Path, packs: list[str], engines: str, profile: str) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DBINTEGRITY_", "PYTEST_"))}
-    env.update(HYPOTHESIS_PROFILE=profile, DBINTEGRITY_PROVIDER="local", PYTHONPATH=str(tree / "src"))
+    env.update(HYPOTHESIS_PROFILE=profile, DBINTEGRITY_PROVIDER="local", PYTHONPATH=str(tree / "src"),
+               DBINTEGRITY_JOBS=str(len(engines.split(","))))  # engines side by side where the code can
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "dbintegrity.cli", "check", *packs, "--engines", engines],
                           cwd=tree, capture_output=True, text=True, env=env, check=False)

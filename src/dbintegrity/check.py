@@ -176,17 +176,19 @@ JOBS_ENV = "DBINTEGRITY_JOBS"
 
 
 def parallel_args(cfg: Config, jobs: int | None) -> list[str]:
-    """pytest-xdist options that check the engines side by side: one worker per engine (``--dist loadgroup``
+    """pytest-xdist options that check the engines side by side (``--jobs N``): one worker per engine (``--dist loadgroup``
     keeps each engine's tests, and so its server and templates, in one worker; see the plugin's
     ``pytest_collection_modifyitems``), at most one per CPU core, since each worker keeps a core busy.
 
-    Nothing when there is one engine, one job, or no pytest-xdist: the tests are the same either way.
+    Nothing when there is one engine, one job (the default), or no pytest-xdist: the tests are the same either
+    way.  Not yet the default: under xdist a pack that fails to load is reported by each worker among
+    pytest-xdist's own lines, not as the first line of the output.
     """
     if jobs is None:
         value = os.environ.get(JOBS_ENV, "").strip()
         if value and not value.isdigit():
             raise ConfigError(f"{JOBS_ENV}={value!r}: expected a whole number of engines checked at the same time")
-        jobs = int(value) if value else min(len(cfg.engines), os.cpu_count() or 1)
+        jobs = int(value) if value else 1
     if jobs < 1:
         raise ConfigError(f"--jobs {jobs}: expected 1 (one engine after another) or more")
     workers = min(jobs, len(cfg.engines))

@@ -34,7 +34,8 @@ pytestmark = pytest.mark.selftest
 REPO = Path(__file__).resolve().parents[2]
 BAD_PACKS = REPO / "fixtures" / "bad_packs"
 CLI_TIMEOUT_S = 120
-PYTEST_CHROME = re.compile(r"^([.EFsxX]+ +\[ *\d+%\]|=+ .* =+|_+ .* _+)$")
+PYTEST_CHROME = re.compile(r"^([.EFsxX]+ +\[ *\d+%\]|=+ .* =+|_+ .* _+|bringing up nodes\.\.\.|\[gw\d+\] .*)$")
+"""pytest's decoration, and pytest-xdist's when the check runs its engines side by side in workers."""
 
 
 @dataclass(frozen=True)

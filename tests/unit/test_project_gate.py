@@ -65,7 +65,9 @@ def test_a_project_without_packs_is_left_alone(pytester):
 
 
 def test_a_project_whose_tests_import_the_gate_gets_it_once(schema_repo):
-    schema_repo.makepyfile(test_structure="from dbintegrity.gate.test_structure import *  # noqa: F403\n")
+    # a module name no test of this repository has: pytester runs in this process, where the repository's own
+    # tests/schema/test_structure.py may already be imported under the name test_structure
+    schema_repo.makepyfile(test_project_structure="from dbintegrity.gate.test_structure import *  # noqa: F403\n")
     got = ids(schema_repo.runpytest_inprocess(*ARGS, "-m", "integrity"))
     assert got and not any(i.startswith(NODE_PREFIX) for i in got), got[:5]
-    assert all(i.startswith("test_structure.py::") for i in got)
+    assert all(i.startswith("test_project_structure.py::") for i in got)

@@ -59,16 +59,17 @@ def test_a_marked_group_keeps_its_meaning(scheduler):
     assert scheduler._split_scope("tests/x.py::test_a[postgres-1]@slow") == "slow"
 
 
-def test_check_runs_one_worker_per_engine_at_most_one_per_core(monkeypatch, tmp_path):
+def test_check_runs_engines_side_by_side_when_asked(monkeypatch, tmp_path):
     dbi_unit_config = resolve([], base=tmp_path)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     three = replace(dbi_unit_config, engines=ENGINES)
-    assert parallel_args(three, None) == ["-n", "2", "--dist", "loadgroup"]
+    assert parallel_args(three, None) == []  # one after another unless asked
+    assert parallel_args(three, 2) == ["-n", "2", "--dist", "loadgroup"]
     assert parallel_args(three, 3) == ["-n", "3", "--dist", "loadgroup"]
     assert parallel_args(three, 1) == []
     assert parallel_args(replace(dbi_unit_config, engines=("mysql",)), None) == []
-    monkeypatch.setenv("DBINTEGRITY_JOBS", "1")
-    assert parallel_args(three, None) == []
+    monkeypatch.setenv("DBINTEGRITY_JOBS", "2")
+    assert parallel_args(three, None) == ["-n", "2", "--dist", "loadgroup"]
     monkeypatch.setenv("DBINTEGRITY_JOBS", "two")
     with pytest.raises(ConfigError, match="DBINTEGRITY_JOBS='two'"):
         parallel_args(three, None)
