@@ -14,7 +14,7 @@ import statistics
 import time
 
 from dbintegrity.config import env_lookup, resolve
-from dbintegrity.runtime import Runtime
+from dbintegrity.servers.runtime import Runtime
 
 
 def main() -> None:

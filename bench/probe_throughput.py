@@ -27,8 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from dbintegrity.config import env_lookup, resolve  # noqa: E402
-from dbintegrity.probe import STATEMENT_LOG_ENV  # noqa: E402
-from dbintegrity.runtime import Runtime  # noqa: E402
+from dbintegrity.probes.session import STATEMENT_LOG_ENV  # noqa: E402
+from dbintegrity.servers.runtime import Runtime  # noqa: E402
 
 
 def gate(pack: str, engine: str, log: Path) -> tuple[int, float]:

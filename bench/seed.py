@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 from dbintegrity.config import Config, env_lookup, resolve
-from dbintegrity.runtime import Runtime
 from dbintegrity.seed import SeedResult, seed_database
+from dbintegrity.servers.runtime import Runtime
 
 PACK = "healthcare_mgmt"
 

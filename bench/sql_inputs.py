@@ -22,8 +22,8 @@ from pathlib import Path
 
 from dbintegrity.config import env_lookup, resolve
 from dbintegrity.engines import get_engine
-from dbintegrity.runtime import Runtime
-from dbintegrity.sqlinput import Inputs, parse_defines
+from dbintegrity.servers.runtime import Runtime
+from dbintegrity.sqltext.inputs import Inputs, parse_defines
 
 
 def main() -> None:

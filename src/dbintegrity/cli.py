@@ -14,10 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dbintegrity import __version__, providers
+from dbintegrity import __version__
 from dbintegrity import engines as registry
 from dbintegrity.config import OPTION_BY_NAME, OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, DbIntegrityError
+from dbintegrity.servers import providers
 
 Handler = Callable[[argparse.Namespace, Config], int]
 
@@ -83,8 +84,8 @@ def cmd_engines(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_images(args: argparse.Namespace, cfg: Config) -> int:
     """Build the local Docker images of the engines (no registry needed)."""
-    from dbintegrity.images import build
-    from dbintegrity.providers.docker import forget_images
+    from dbintegrity.servers.images import build
+    from dbintegrity.servers.providers.docker import forget_images
 
     built = build(cfg, list(cfg.engines), force=args.force)
     forget_images()
@@ -94,7 +95,7 @@ def cmd_images(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
-    from dbintegrity.check import run_check
+    from dbintegrity.runner.check import run_check
 
     return run_check(cfg, packs=args.packs, junitxml=args.junitxml, extra=args.pytest_args or [],
                      verbose=args.verbose, sql=args.sql, sample=args.sample, defines=args.define or [],
@@ -102,7 +103,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, cfg: Config) -> int:
-    from dbintegrity.behaviour_diff import run_diff
+    from dbintegrity.changes.behaviour_diff import run_diff
 
     return run_diff(cfg.packs_dir, args.packs, args.ref, args.format)
 
@@ -119,13 +120,13 @@ def _diff_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def cmd_snapshot(args: argparse.Namespace, cfg: Config) -> int:
-    from dbintegrity.snapshot import snapshot
+    from dbintegrity.pack.snapshot import snapshot
 
     return snapshot(cfg, pack=args.pack, engine=args.engine, out=args.out)
 
 
 def cmd_mutate(args: argparse.Namespace, cfg: Config) -> int:
-    from dbintegrity.mutate import run_mutate
+    from dbintegrity.mutation.run import run_mutate
 
     return run_mutate(cfg, pack=args.pack, operators=args.operator or [], every_target=args.all,
                       junitxml=args.junitxml, timeout_s=args.timeout, extra=args.pytest_args or [],
@@ -157,7 +158,7 @@ def cmd_load(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_provision(args: argparse.Namespace, cfg: Config) -> int:
     """Fetch local binaries for each engine named (``all``: every engine), each as the engine knows how."""
-    from dbintegrity.provision.mysql_debian import ProvisionError
+    from dbintegrity.servers.debian import ProvisionError
 
     keys = registry.expand(args.what) if args.what else registry.PLUGINS
     failed = []
@@ -277,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mutate", help="break the pack on purpose and report the mutants the gate fails to catch")
     p.add_argument("pack", help="the pack to mutate")
-    from dbintegrity.mutators import OPERATORS  # the catalogue itself, so the help never falls behind it
+    from dbintegrity.mutation.operators import OPERATORS  # the catalogue itself, so the help never falls behind it
 
     p.add_argument("--operator", action="append", metavar="NAME",
                    help=f"run only this operator (repeatable): {', '.join(OPERATORS)}")

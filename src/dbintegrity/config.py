@@ -227,7 +227,7 @@ def resolve(lookups: list[Lookup], base: Path | None = None) -> Config:
     urls = {n: u for n in names if (u := get(f"{n}_url"))}
     conn_file = _path(get("conn_file"), base)
     if conn_file is not None:
-        from dbintegrity.providers.connfile import read_conn_file
+        from dbintegrity.servers.providers.connfile import read_conn_file
 
         if provider not in ("auto", "url"):
             raise ConfigError(f"{where('conn_file')} is the url provider's, but the provider is {provider} "

@@ -1,7 +1,7 @@
 """The pytest plugin (registered through the ``pytest11`` entry point).
 
 It adds the ``--provider``/``--engines``/``--packs``... options (also as ini keys and environment
-variables), the ``integrity`` marker, the session-scoped :class:`~dbintegrity.runtime.Runtime` and the
+variables), the ``integrity`` marker, the session-scoped :class:`~dbintegrity.servers.runtime.Runtime` and the
 fixtures built on it, parametrises tests that ask for ``engine`` or ``pack``, and turns the suite's own
 errors into one line instead of a traceback.  When an engine dies mid-run, the failing test's report says
 so in one line naming the engine and provider.
@@ -22,15 +22,16 @@ from typing import Any
 
 import pytest
 
-from dbintegrity import contract, interrupts
-from dbintegrity.changes import CHANGED_SINCE_ENV, changes_of
+from dbintegrity.changes.since import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
-from dbintegrity.model import Schema
-from dbintegrity.packs import CONTRACT_FILE, select
-from dbintegrity.runtime import Runtime
+from dbintegrity.pack import contract
+from dbintegrity.pack.discovery import CONTRACT_FILE, select
+from dbintegrity.pack.model import Schema
+from dbintegrity.servers import interrupts
+from dbintegrity.servers.runtime import Runtime
 
-pytest_plugins = ["dbintegrity.project_gate"]  # plain `pytest` in a schema repository collects the gate
+pytest_plugins = ["dbintegrity.runner.project_gate"]  # plain `pytest` in a schema repository collects the gate
 
 CONFIG_KEY = pytest.StashKey[Config]()
 RUNTIME_KEY = pytest.StashKey[Runtime]()
@@ -112,7 +113,7 @@ def _sigterm_as_interrupt() -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """A stop that a driver swallowed (see :mod:`dbintegrity.interrupts`) still ends the run here."""
+    """A stop that a driver swallowed (see :mod:`dbintegrity.servers.interrupts`) still ends the run here."""
     interrupts.raise_if_requested()
 
 
@@ -194,7 +195,7 @@ def contract_params(cfg: Config, kind: str, engines: tuple[str, ...] | None = No
 
 def changed_only(cfg: Config, pack: str, its: list[Any]) -> tuple[list[Any], int, str]:
     """Under ``--changed-since REF`` (``DBINTEGRITY_CHANGED_SINCE``), only the items the change touches
-    (:mod:`dbintegrity.changes`), how many were left out, and the ref; otherwise ``its`` unchanged."""
+    (:mod:`dbintegrity.changes.since`), how many were left out, and the ref; otherwise ``its`` unchanged."""
     ref = os.environ.get(CHANGED_SINCE_ENV, "").strip()
     if not ref:
         return its, 0, ""
@@ -334,7 +335,7 @@ def dbi_contract(dbi_runtime: Runtime, pack: str) -> Any:
 
 @pytest.fixture
 def dbi_probe(dbi_runtime: Runtime, engine: str, pack: str) -> Generator[Any, None, None]:
-    """A :class:`~dbintegrity.probe.ProbeSession` on a private copy of ``pack``, rolled back afterwards."""
+    """A :class:`~dbintegrity.probes.session.ProbeSession` on a private copy of ``pack``, rolled back afterwards."""
     with one_line_errors():
         session = dbi_runtime.probe_session(engine, pack)
     started = time.perf_counter()
@@ -374,7 +375,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """
     if config.getvalue("dist") not in ("load", "loadgroup") or CONFIG_KEY not in config.stash:
         return None
-    from dbintegrity.xdist_engines import EngineScheduling
+    from dbintegrity.runner.xdist_engines import EngineScheduling
 
     return EngineScheduling(config, log, engines=dbi_config_of(config).engines)
 

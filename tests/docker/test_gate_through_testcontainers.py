@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import reaper
-from dbintegrity.providers import docker
+from dbintegrity.servers import reaper
+from dbintegrity.servers.providers import docker
 
 pytestmark = pytest.mark.selftest
 

@@ -15,7 +15,7 @@ import pytest
 
 from dbintegrity.engines import all_keys, get_engine
 from dbintegrity.engines.base import Server
-from dbintegrity.providers import docker
+from dbintegrity.servers.providers import docker
 
 pytestmark = pytest.mark.selftest
 

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
-from dbintegrity.gate_process import server_url
 from dbintegrity.pytest_plugin import one_line_errors
+from dbintegrity.runner.process import server_url
 
 pytestmark = pytest.mark.selftest
 

@@ -28,13 +28,13 @@ from typing import Any
 
 import pytest
 
-from dbintegrity import reaper
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
-from dbintegrity.packs import select
-from dbintegrity.providers import docker, local
-from dbintegrity.runtime import DB_PREFIX, Runtime
+from dbintegrity.pack.discovery import select
+from dbintegrity.servers import reaper
+from dbintegrity.servers.providers import docker, local
+from dbintegrity.servers.runtime import DB_PREFIX, Runtime
 
 pytestmark = pytest.mark.selftest
 

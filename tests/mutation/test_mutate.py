@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import cli, contract
-from dbintegrity.gate_process import server_url
-from dbintegrity.mutate import Mutant, build_mutants, plan, write_mutant
-from dbintegrity.mutators import OPERATORS, VIEW_OPERATORS
-from dbintegrity.packs import CONTRACT_FILE
-from dbintegrity.runtime import DB_PREFIX
-from dbintegrity.sqlsplit import split_file
+from dbintegrity import cli
+from dbintegrity.mutation.operators import OPERATORS, VIEW_OPERATORS
+from dbintegrity.mutation.run import Mutant, build_mutants, plan, write_mutant
+from dbintegrity.pack import contract
+from dbintegrity.pack.discovery import CONTRACT_FILE
+from dbintegrity.runner.process import server_url
+from dbintegrity.servers.runtime import DB_PREFIX
+from dbintegrity.sqltext.split import split_file
 
 pytestmark = pytest.mark.selftest
 
@@ -205,7 +206,7 @@ def test_postgres_generated_column_change_keeps_what_went_with_the_column(dbi_ru
     if "postgres" not in dbi_config.engines:
         pytest.skip("postgres is not among the configured engines")
     from dbintegrity.engines.postgres.mutations import PostgresMutations
-    from dbintegrity.model import Column
+    from dbintegrity.pack.model import Column
 
     database = dbi_runtime.create_database("postgres", "gencol")
     try:

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import cli, contract
+from dbintegrity import cli
 from dbintegrity.engines.mysql.mutations import MySQLMutations, column_definition, column_type
 from dbintegrity.engines.postgres.mutations import PostgresMutations
-from dbintegrity.gate_process import GateRun
-from dbintegrity.model import Column, ForeignKey, Schema, Table, Trigger
-from dbintegrity.mutate import Mutant, judge, load_explanations, plan
-from dbintegrity.mutators import (
+from dbintegrity.mutation.operators import (
     OPERATORS,
     MutationError,
     Privilege,
@@ -29,6 +26,10 @@ from dbintegrity.mutators import (
     other_fk_action,
     removable_label,
 )
+from dbintegrity.mutation.run import Mutant, judge, load_explanations, plan
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Column, ForeignKey, Schema, Table, Trigger
+from dbintegrity.runner.process import GateRun
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT = contract.load(REPO / "sql" / "healthcare_mgmt" / "contract.yml")
@@ -306,7 +307,7 @@ def test_mariadb_spellings_of_grants_checks_and_generated_columns():
     """MariaDB names a role without a host, drops a CHECK as a constraint, and refuses NULL / NOT NULL on a
     generated column (each is a syntax or grant error there: ERROR 1133, 1064)."""
     from dbintegrity.engines.mariadb.mutations import MariaDBMutations
-    from dbintegrity.model import Check
+    from dbintegrity.pack.model import Check
 
     mariadb = MariaDBMutations(_Roles("hm_nurse"))
     assert mariadb.widen_grant("visits", "hm_nurse", "DELETE") == ["GRANT DELETE ON `visits` TO `hm_nurse`"]

@@ -19,11 +19,11 @@ import pytest
 import sqlglot
 
 from dbintegrity.engines import get_engine
-from dbintegrity.mutators import NotApplicable, change_view_filter, change_view_join
+from dbintegrity.mutation.operators import NotApplicable, change_view_filter, change_view_join
 from dbintegrity.report import expectations_file as xfile
 from dbintegrity.report import neutralsql
 from dbintegrity.seed import seed_database
-from dbintegrity.sqlexpr import NEUTRAL
+from dbintegrity.sqltext.expr import NEUTRAL
 
 pytestmark = pytest.mark.selftest
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import cli, contract
-from dbintegrity.evaluate import compile_expr
-from dbintegrity.mutators import dialect_mutations
+from dbintegrity import cli
+from dbintegrity.mutation.operators import dialect_mutations
+from dbintegrity.pack import contract
+from dbintegrity.probes.evaluate import compile_expr
 from dbintegrity.report import ReportError, neutralsql
 from dbintegrity.report import expectations_file as xfile
 from dbintegrity.report.command import DEFAULT_SCALE, build, report_database

@@ -28,12 +28,13 @@ from typing import Any
 
 import pytest
 
-from dbintegrity import access, contract
-from dbintegrity.access import AccessSpec, Actor, Actors, Role, RowMaker
 from dbintegrity.errors import DbIntegrityError
-from dbintegrity.model import Schema
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Schema
+from dbintegrity.probes import access
+from dbintegrity.probes.access import AccessSpec, Actor, Actors, Role, RowMaker
 from dbintegrity.pytest_plugin import dbi_config_of, one_line_errors, selected_pack_names
-from dbintegrity.runtime import Runtime
+from dbintegrity.servers.runtime import Runtime
 
 SUBJECT = "patients"
 """The table whose rows the row scopes are about; other tables reach it through a foreign key."""

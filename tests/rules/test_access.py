@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dbintegrity.access import Actor, Result, plain_columns
+from dbintegrity.probes.access import Actor, Result, plain_columns
 
 pytestmark = pytest.mark.rules
 

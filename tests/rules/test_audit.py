@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from dbintegrity.access import AuditRecord, Role, audit_records, plain_columns, stored_row
-from dbintegrity.probe import normalise
+from dbintegrity.probes.access import AuditRecord, Role, audit_records, plain_columns, stored_row
+from dbintegrity.probes.session import normalise
 
 pytestmark = pytest.mark.rules
 CLOCK_SLACK = dt.timedelta(seconds=5)

@@ -6,7 +6,7 @@ ranges are read from the README's table, the prescription grammar is re-implemen
 text, and the clock rule is computed from the server's own "now".  So a rule the DDL weakens, drops or
 mistypes fails here even when the contract was re-snapshotted to match it.
 
-Rows are built by :mod:`dbintegrity.synth` from the contract (parents included); Hypothesis draws the
+Rows are built by :mod:`dbintegrity.probes.synthesis` from the contract (parents included); Hypothesis draws the
 values the rule is about, and every example also tries the rule's documented edges.  Each example runs in
 a savepoint of the probe session and is rolled back.  Except for the clock rule, the session is in the
 pack's backfill mode (``session.yml``), which only relaxes rule 1.
@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from dbintegrity.probe import Outcome, ProbeSession
-from dbintegrity.synth import Plan, fits, valid_plan
+from dbintegrity.probes.session import Outcome, ProbeSession
+from dbintegrity.probes.synthesis import Plan, fits, valid_plan
 
 pytestmark = pytest.mark.rules
 HM = pytest.mark.parametrize("pack", ["healthcare_mgmt"])
@@ -149,7 +149,7 @@ def test_past_appointment_takes_changes_that_do_not_move_it(engine, pack, probe,
 @HM
 def test_application_roles_cannot_backfill(engine, pack, probe, dbi_runtime, access_kit):
     """Backfill mode is honoured for the pack's owner only: an hm_* role in backfill mode is still refused."""
-    from dbintegrity import access
+    from dbintegrity.probes import access
 
     role = "hm_admin"  # every privilege on appointments and no row limits: only the rule can refuse
     actors = access_kit.actors

@@ -2,7 +2,7 @@
 invoice tax and total from the invoice's rate, treatment and test links, payments within the invoice.
 
 The oracles are the pack's documentation (``sql/chirona/README.md``) re-implemented here, never the DDL:
-occupancy is counted by :func:`dbintegrity.intervals.peak`, overlaps by :func:`~dbintegrity.intervals.overlaps`
+occupancy is counted by :func:`dbintegrity.probes.intervals.peak`, overlaps by :func:`~dbintegrity.probes.intervals.overlaps`
 (the same oracle the gate's no-double-booking probe uses), tax is ``ROUND(Subtotal * TaxRate, 2)`` half up.
 Every example runs in a savepoint of the probe session and is rolled back.  The business rules hold in
 application mode (``session.yml``), which each test enters; backfill mode lets existing records in.
@@ -22,8 +22,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from dbintegrity.intervals import overlaps, peak, period_pairs
-from dbintegrity.probe import Outcome, ProbeSession
+from dbintegrity.probes.intervals import overlaps, peak, period_pairs
+from dbintegrity.probes.session import Outcome, ProbeSession
 
 pytestmark = pytest.mark.rules
 CHIRONA = pytest.mark.parametrize("pack", ["chirona"])

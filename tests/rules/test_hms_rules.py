@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from dbintegrity.probe import Outcome, ProbeSession
-from dbintegrity.synth import Plan, valid_plan
+from dbintegrity.probes.session import Outcome, ProbeSession
+from dbintegrity.probes.synthesis import Plan, valid_plan
 
 pytestmark = pytest.mark.rules
 HMS = pytest.mark.parametrize("pack", ["hms_db"])

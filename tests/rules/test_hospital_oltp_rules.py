@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from dbintegrity.probe import Outcome, ProbeSession
-from dbintegrity.synth import Plan, valid_plan
+from dbintegrity.probes.session import Outcome, ProbeSession
+from dbintegrity.probes.synthesis import Plan, valid_plan
 
 pytestmark = pytest.mark.rules
 OLTP = pytest.mark.parametrize("pack", ["hospital_oltp"])

@@ -18,7 +18,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from dbintegrity.engines import get_engine
-from dbintegrity.probe import ProbeSession
+from dbintegrity.probes.session import ProbeSession
 
 pytestmark = [pytest.mark.rules, pytest.mark.parametrize("pack", ["lm_synth"])]
 CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -27,7 +27,7 @@ from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
 from dbintegrity.errors import PackError
 from dbintegrity.pytest_plugin import one_line_errors
-from dbintegrity.runtime import Runtime
+from dbintegrity.servers.runtime import Runtime
 
 pytestmark = pytest.mark.selftest
 

@@ -17,10 +17,10 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from dbintegrity import contract
-from dbintegrity.model import Schema
-from dbintegrity.sqlexpr import normalize
-from dbintegrity.sqlsplit import split_file
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Schema
+from dbintegrity.sqltext.expr import normalize
+from dbintegrity.sqltext.split import split_file
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO.parent / "shared" / "seeds" / "004_2cfaa6fdadd22619.txt"

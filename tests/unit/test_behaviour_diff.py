@@ -7,8 +7,8 @@ import copy
 from changes_repo import PACK, edit, make_repo
 
 from dbintegrity import cli
-from dbintegrity.behaviour_diff import schema_diff
-from dbintegrity.model import Schema
+from dbintegrity.changes.behaviour_diff import schema_diff
+from dbintegrity.pack.model import Schema
 
 BASE = {
     "tables": {

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from changes_repo import PACK, edit, git, make_repo
 
-from dbintegrity import cli, contract, pytest_plugin
-from dbintegrity.changes import CHANGED_SINCE_ENV, compare_packs
+from dbintegrity import cli, pytest_plugin
+from dbintegrity.changes.ddlobjects import DdlObject, object_of
+from dbintegrity.changes.since import CHANGED_SINCE_ENV, compare_packs
 from dbintegrity.config import resolve
-from dbintegrity.ddlobjects import DdlObject, object_of
 from dbintegrity.errors import ConfigError
+from dbintegrity.pack import contract
 
 
 def changes_of(packs, ref="HEAD"):

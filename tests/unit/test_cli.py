@@ -92,7 +92,7 @@ def test_check_missing_packs_folder(capsys, tmp_path):
 
 
 def test_engines_prints_each_provider(capsys, monkeypatch, tmp_path):
-    from dbintegrity.providers import docker
+    from dbintegrity.servers.providers import docker
 
     monkeypatch.setattr(docker, "engine_answers", lambda: "no Docker engine answers a ping (refused)")
     code, out, err = run(capsys, "engines", "--engines", "mysql", "--mysql-bin", str(tmp_path))

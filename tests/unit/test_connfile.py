@@ -7,8 +7,8 @@ import pytest
 
 from dbintegrity.config import resolve
 from dbintegrity.errors import ConfigError
-from dbintegrity.providers import url as url_provider
-from dbintegrity.providers.connfile import read_conn_file
+from dbintegrity.servers.providers import url as url_provider
+from dbintegrity.servers.providers.connfile import read_conn_file
 
 SECRET = "s3cr:et@/pw"
 WHERE = "--conn-file / DBINTEGRITY_CONN_FILE / ini dbintegrity_conn_file"

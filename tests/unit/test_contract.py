@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import contract
-from dbintegrity.contract import check_item, compare, dump, items, load
 from dbintegrity.errors import ContractError
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.pack import contract
+from dbintegrity.pack.contract import check_item, compare, dump, items, load
+from dbintegrity.pack.model import Check, Column, ForeignKey, Index, Schema, Table
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,11 +12,11 @@ import types
 
 import pytest
 
-from dbintegrity import reaper
 from dbintegrity.config import resolve
 from dbintegrity.engines import get_engine
 from dbintegrity.errors import EngineDied
-from dbintegrity.providers import docker
+from dbintegrity.servers import reaper
+from dbintegrity.servers.providers import docker
 
 
 class FakeWrapped:

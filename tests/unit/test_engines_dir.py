@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import config
-from dbintegrity.check import gate_args
 from dbintegrity.config import resolve, user_cache_dir
+from dbintegrity.runner.check import gate_args
 
 
 def by_name(values):

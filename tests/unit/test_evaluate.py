@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dbintegrity.evaluate import Expr, Unsupported, compile_expr
-from dbintegrity.sqlexpr import normalize
+from dbintegrity.probes.evaluate import Expr, Unsupported, compile_expr
+from dbintegrity.sqltext.expr import normalize
 
 T, F, N = True, False, None
 BOOLS = (T, F, N)

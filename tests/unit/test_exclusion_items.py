@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from hypothesis import given
 
-from dbintegrity import contract
 from dbintegrity.engines.postgres import _exclusion
-from dbintegrity.intervals import overlaps, peak, period_pairs
-from dbintegrity.model import Exclusion, Schema, Table, Trigger
-from dbintegrity.sqlexpr import spelled_as_columns
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Exclusion, Schema, Table, Trigger
+from dbintegrity.probes.intervals import overlaps, peak, period_pairs
+from dbintegrity.sqltext.expr import spelled_as_columns
 
 BOOKING = {"name": "Appointment_no_double_booking", "equal": ["DoctorID"], "during": ["StartTime", "EndTime"],
            "triggers": ["Appointment_nb_insert", "Appointment_nb_update"]}
@@ -99,7 +99,7 @@ def test_checks_are_spelled_as_the_table_spells_its_columns():
 
 
 def test_snapshot_keeps_the_triggers_the_contract_names():
-    from dbintegrity.snapshot import keep_exclusion_triggers
+    from dbintegrity.pack.snapshot import keep_exclusion_triggers
 
     previous = _contract()
     native = _live([Exclusion("Appointment_no_double_booking", ("DoctorID",), ("StartTime", "EndTime"))])

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import access, contract
 from dbintegrity.errors import PackError
-from dbintegrity.model import Column, Schema, Table, grants
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Column, Schema, Table, grants
+from dbintegrity.probes import access
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from dbintegrity import contract
+from dbintegrity.pack import contract
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "sql" / "hospital_oltp"

@@ -9,7 +9,7 @@ import pytest
 
 from dbintegrity.intake.run import LoadError, parse_date_formats
 from dbintegrity.intake.values import BadValue, DateFormat, parser_for
-from dbintegrity.model import Column
+from dbintegrity.pack.model import Column
 
 DMY, MDY = DateFormat.parse("DD/MM/YYYY"), DateFormat.parse("MM/DD/YYYY")
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity import cli, namespaces
+from dbintegrity import cli
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.mysql.databases import adopt, own_databases
-from dbintegrity.model import Schema
-from dbintegrity.sqlsplit import split_sql
+from dbintegrity.pack import namespaces
+from dbintegrity.pack.model import Schema
+from dbintegrity.sqltext.split import split_sql
 
 SCRIPT = """\
 -- drop oh database

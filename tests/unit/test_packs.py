@@ -3,7 +3,7 @@
 import pytest
 
 from dbintegrity.errors import PackError
-from dbintegrity.packs import Pack, discover, select
+from dbintegrity.pack.discovery import Pack, discover, select
 
 
 def make_pack(root, name, files):
@@ -199,7 +199,7 @@ def test_session_statements_of_overlaid_folders_come_from_the_first_named(tmp_pa
 
 def test_a_mutation_runs_last_over_overlaid_folders(tmp_path):
     """``dbintegrity mutate`` on MariaDB: the mutation goes in mariadb/ and sorts after mysql/'s files too."""
-    from dbintegrity.mutate import Mutant, write_mutant
+    from dbintegrity.mutation.run import Mutant, write_mutant
 
     source = make_pack(tmp_path / "src", "p", {"mysql/01_schema.sql": "CREATE TABLE a (id int);",
                                                "mysql/99_zz.sql": "SELECT 1;",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity.project_gate import NODE_PREFIX
+from dbintegrity.runner.project_gate import NODE_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 ARGS = ("--collect-only", "-q", "-p", "no:cacheprovider", "--engines", "postgres")

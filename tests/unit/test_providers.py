@@ -2,10 +2,10 @@
 
 import pytest
 
-from dbintegrity import images, providers
 from dbintegrity.config import resolve
 from dbintegrity.errors import ConfigError, EngineUnavailable
-from dbintegrity.providers import docker, local, url
+from dbintegrity.servers import images, providers
+from dbintegrity.servers.providers import docker, local, url
 
 NO_DOCKER = "no Docker engine answers a ping (connection refused)"
 

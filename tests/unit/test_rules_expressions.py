@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dbintegrity import sqlregex
-from dbintegrity.evaluate import Unsupported, compile_expr
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table
-from dbintegrity.sqlexpr import normalize
-from dbintegrity.synth import PlanBuilder, Retry, as_stored, unique_value
+from dbintegrity.pack.model import Check, Column, ForeignKey, Index, Schema, Table
+from dbintegrity.probes.evaluate import Unsupported, compile_expr
+from dbintegrity.probes.synthesis import PlanBuilder, Retry, as_stored, unique_value
+from dbintegrity.sqltext import regex as sqlregex
+from dbintegrity.sqltext.expr import normalize
 
 DOSAGE = "^([1-9][0-9]{0,4}([.][0-9]{1,3})?|0[.][0-9]{0,2}[1-9]) (mg|mcg|units)$"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity.model import Column, Index, Schema, Table
+from dbintegrity.pack.model import Column, Index, Schema, Table
 from dbintegrity.seed.generate import World
 from dbintegrity.seed.profile import load_profile
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dbintegrity.sqlexpr import normalize
+from dbintegrity.sqltext.expr import normalize
 
 
 def test_mysql_between_equals_postgres_range():

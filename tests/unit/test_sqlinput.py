@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dbintegrity.sqlinput import (
+from dbintegrity.sqltext.inputs import (
     InputError,
     Inputs,
     natural_key,

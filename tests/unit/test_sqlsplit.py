@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from dbintegrity.sqlsplit import ClientCommand, SplitError, Statement, scan_sql, split_file, split_sql
+from dbintegrity.sqltext.split import ClientCommand, SplitError, Statement, scan_sql, split_file, split_sql
 
 PATH = Path("pack/mysql/01_schema.sql")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dbintegrity.step_summary import STEP_SUMMARY_ENV, append_step_summary, markdown
+from dbintegrity.runner.step_summary import STEP_SUMMARY_ENV, append_step_summary, markdown
 
 COUNTS = {("postgres", "clinic"): Counter(passed=5, failed=1, skipped=2), ("mysql", "clinic"): Counter(passed=6)}
 

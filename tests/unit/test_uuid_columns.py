@@ -8,8 +8,8 @@ import re
 
 from dbintegrity.engines.mysql.mutations import column_type
 from dbintegrity.engines.mysql.uuids import UUID_PATTERN, UUID_TYPE, fold_uuid_columns
-from dbintegrity.model import Check, Column, Table
-from dbintegrity.sqlregex import examples, random_match
+from dbintegrity.pack.model import Check, Column, Table
+from dbintegrity.sqltext.regex import examples, random_match
 
 
 def _table(col_type: str, check: str) -> Table:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from dbintegrity import contract, viewmeaning
 from dbintegrity.errors import ContractError
-from dbintegrity.mutators import NotApplicable, change_view_filter, change_view_join
+from dbintegrity.mutation.operators import NotApplicable, change_view_filter, change_view_join
+from dbintegrity.pack import contract
+from dbintegrity.probes import view_meaning as viewmeaning
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "packs" / "clinic_views"
 SCHEMA = contract.load(FIXTURE / "contract.yml")

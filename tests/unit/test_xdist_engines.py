@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from dbintegrity.check import parallel_args
 from dbintegrity.config import resolve
 from dbintegrity.errors import ConfigError
-from dbintegrity.xdist_engines import EngineScheduling, engine_of
+from dbintegrity.runner.check import parallel_args
+from dbintegrity.runner.xdist_engines import EngineScheduling, engine_of
 
 ENGINES = ("mysql", "postgres", "postgres@18")
 

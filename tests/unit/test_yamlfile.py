@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dbintegrity.errors import PackError
-from dbintegrity.packs import Pack
-from dbintegrity.yamlfile import read_yaml
+from dbintegrity.pack.discovery import Pack
+from dbintegrity.pack.yamlfile import read_yaml
 
 
 def test_invalid_yaml_names_file_and_line(tmp_path):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from dbintegrity.cli import main
-from dbintegrity.model import Schema
-from dbintegrity.probe import ProbeSession
+from dbintegrity.pack.model import Schema
+from dbintegrity.probes.session import ProbeSession
 
 pytestmark = pytest.mark.selftest
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "packs"

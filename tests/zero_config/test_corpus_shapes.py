@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import cli
-from dbintegrity.mutate import server_url
+from dbintegrity.mutation.run import server_url
 
 pytestmark = pytest.mark.selftest
 

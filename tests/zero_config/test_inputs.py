@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import cli
-from dbintegrity.mutate import server_url
-from dbintegrity.providers import local
+from dbintegrity.mutation.run import server_url
+from dbintegrity.servers.providers import local
 
 pytestmark = pytest.mark.selftest
 

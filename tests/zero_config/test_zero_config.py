@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from dbintegrity import cli
-from dbintegrity.check import OUTCOMES
-from dbintegrity.mutate import server_url
+from dbintegrity.mutation.run import server_url
+from dbintegrity.runner.check import OUTCOMES
 
 pytestmark = pytest.mark.selftest
 
@@ -241,7 +241,7 @@ def test_own_database_is_mapped_onto_the_runs(dbi_runtime, dbi_config, capsys, m
 
 def _introspected(dbi_runtime, engine: str, folder: Path):
     """The schema of ``folder``'s files as ``engine`` holds it, loaded into a database of this run."""
-    from dbintegrity.sqlsplit import split_file
+    from dbintegrity.sqltext.split import split_file
 
     eng = dbi_runtime.engine(engine)
     database = dbi_runtime.create_database(engine, "shapes")
@@ -274,7 +274,7 @@ def _engine_stores_the_orphan(dbi_runtime, engine: str) -> bool:
     database = dbi_runtime.create_database(engine, "finding")
     folder = FIXTURES / "engine_findings" / engine
     try:
-        from dbintegrity.sqlsplit import split_file
+        from dbintegrity.sqltext.split import split_file
 
         with eng.connection(dbi_runtime.server(engine), database) as conn:
             eng.execute_script(conn, [st for f in sorted(folder.glob("*.sql")) for st in split_file(f, dialect=engine)])

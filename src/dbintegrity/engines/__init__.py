@@ -15,7 +15,7 @@ from functools import cache
 from dbintegrity.engines.base import Engine
 from dbintegrity.engines.spec import EngineSpec, Line
 from dbintegrity.errors import ConfigError
-from dbintegrity.sqlsplit import SplitRules
+from dbintegrity.sqltext.split import SplitRules
 
 PLUGINS: tuple[str, ...] = ("mysql", "mariadb", "postgres")
 """Engine folders, in the order listings show them."""

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from urllib.parse import quote
 
-from dbintegrity import namespaces
 from dbintegrity.errors import EngineDied
-from dbintegrity.sqlsplit import Statement
+from dbintegrity.pack import namespaces
+from dbintegrity.sqltext.split import Statement
 
 if TYPE_CHECKING:
     from dbintegrity.engines.parts import AccessDialect
@@ -198,7 +198,7 @@ class Engine(abc.ABC):
     @property
     def dialect_dir(self) -> str:
         """The pack folder the engine's own DDL goes in (a pack may serve it from a later one of
-        ``spec.dialect_dirs``, overlaid: see :meth:`dbintegrity.packs.Pack.files`)."""
+        ``spec.dialect_dirs``, overlaid: see :meth:`dbintegrity.pack.discovery.Pack.files`)."""
         return self.spec.dialect_dirs[0]
 
     @property
@@ -277,7 +277,7 @@ class Engine(abc.ABC):
 
     @abc.abstractmethod
     def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Any:
-        """Read the live schema into the engine-neutral model (``dbintegrity.model.Schema``): every namespace
+        """Read the live schema into the engine-neutral model (``dbintegrity.pack.model.Schema``): every namespace
         the files created, or only ``schemas`` (``--schema``) where the engine has several per database."""
 
     @property

@@ -1,6 +1,6 @@
 """The per-engine parts of role-based access, as the engine folders implement them.
 
-They live here, beside :class:`~dbintegrity.engines.base.Engine`, and not in :mod:`dbintegrity.access`,
+They live here, beside :class:`~dbintegrity.engines.base.Engine`, and not in :mod:`dbintegrity.probes.access`,
 so that an engine's ``access.py`` never imports the neutral access layer (which imports the probes, which
 import the runtime, which imports the providers, which import the engines: an import loop).
 """

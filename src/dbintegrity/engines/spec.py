@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dbintegrity.sqlsplit import SplitRules
+from dbintegrity.sqltext.split import SplitRules
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class EngineSpec:
     """What ``--<name>-bin`` points at for the local provider."""
     server_options_example: str = ""
     """An option of the local server worth passing (``--mysql-server-options``'s help shows it)."""
+    image_recipe: str = ""
+    """``module:NAME`` of the engine's local Docker image recipe (``dbintegrity images build``); empty: none."""
     regexp_follows_collation: bool = False
     """A regular-expression match without flags (``REGEXP_LIKE(x, p)``, ``x REGEXP p``) follows the column's
     collation, case-insensitive by default, where the neutral ``x ~ p`` is case-sensitive."""

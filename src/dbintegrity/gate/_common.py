@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from dbintegrity.contract import Item
 from dbintegrity.errors import ContractError
-from dbintegrity.evaluate import Unsupported
-from dbintegrity.refsim import NotSimulated
-from dbintegrity.synth import Unsynthesizable
+from dbintegrity.pack.contract import Item
+from dbintegrity.probes.evaluate import Unsupported
+from dbintegrity.probes.fk_simulation import NotSimulated
+from dbintegrity.probes.synthesis import Unsynthesizable
 
 
 def item_or_fail(item: Any) -> Item:

@@ -18,9 +18,9 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.model import Column
-from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import INT_RANGES, Plan, as_stored, checks_of, float_default, temporal_literal, valid_plan
+from dbintegrity.pack.model import Column
+from dbintegrity.probes.session import ProbeSession
+from dbintegrity.probes.synthesis import INT_RANGES, Plan, as_stored, checks_of, float_default, temporal_literal, valid_plan
 
 pytestmark = pytest.mark.integrity
 CLOCK_SLACK = dt.timedelta(seconds=5)

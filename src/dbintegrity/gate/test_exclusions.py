@@ -21,10 +21,10 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.intervals import overlaps, period_pairs
-from dbintegrity.model import Exclusion, Table
-from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import Plan, valid_plan
+from dbintegrity.pack.model import Exclusion, Table
+from dbintegrity.probes.intervals import overlaps, period_pairs
+from dbintegrity.probes.session import ProbeSession
+from dbintegrity.probes.synthesis import Plan, valid_plan
 
 pytestmark = pytest.mark.integrity
 

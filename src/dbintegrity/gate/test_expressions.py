@@ -2,7 +2,7 @@
 
 CHECK: values on both sides of every boundary the expression compares with, NULL, and random values of
 each column's type; the engine's accept/reject verdict must equal the verdict of SQL's own rule (a CHECK
-passes unless it is FALSE) computed by :mod:`dbintegrity.evaluate`.  Values the column's type cannot hold
+passes unless it is FALSE) computed by :mod:`dbintegrity.probes.evaluate`.  Values the column's type cannot hold
 are not the CHECK's business and are passed over.  Generated columns: recomputed in Python for random
 inputs, NULLs included, and writing to them must be rejected.
 """
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from dbintegrity.evaluate import compile_expr
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.model import Column
-from dbintegrity.probe import ProbeSession
-from dbintegrity.synth import Plan, as_written, checks_of, column_by_lower, valid_plan, value_strategy
+from dbintegrity.pack.model import Column
+from dbintegrity.probes.evaluate import compile_expr
+from dbintegrity.probes.session import ProbeSession
+from dbintegrity.probes.synthesis import Plan, as_written, checks_of, column_by_lower, valid_plan, value_strategy
 
 pytestmark = pytest.mark.integrity
 TYPE_REJECTIONS = ("out_of_range", "invalid_value", "not_null")

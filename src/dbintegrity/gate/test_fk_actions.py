@@ -2,7 +2,7 @@
 
 For each FK of the contract: insert a child, its parent, and the child's descendants to the end of each
 chain; delete the parent (ON DELETE) or change its key (ON UPDATE); compare every row with
-:mod:`dbintegrity.refsim`.  CASCADE must remove or update the whole chain, SET NULL must null, RESTRICT /
+:mod:`dbintegrity.probes.fk_simulation`.  CASCADE must remove or update the whole chain, SET NULL must null, RESTRICT /
 NO ACTION must fail with the engine's FK error and leave every row as it was.  An orphan insert must be
 rejected.
 """
@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from dbintegrity import worlds
-from dbintegrity.findings import orphan_accepted
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.model import ForeignKey, Schema, Table
-from dbintegrity.probe import ProbeSession
-from dbintegrity.refsim import Expectation, simulate_delete, simulate_update
-from dbintegrity.synth import as_stored, checks_of, unique_value, valid_plan
+from dbintegrity.pack.model import ForeignKey, Schema, Table
+from dbintegrity.probes import worlds
+from dbintegrity.probes.findings import orphan_accepted
+from dbintegrity.probes.fk_simulation import Expectation, simulate_delete, simulate_update
+from dbintegrity.probes.session import ProbeSession
+from dbintegrity.probes.synthesis import as_stored, checks_of, unique_value, valid_plan
 
 pytestmark = pytest.mark.integrity
 

@@ -15,8 +15,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.model import Schema
-from dbintegrity.synth import Plan, Violation, valid_plan, violating_plan, violations
+from dbintegrity.pack.model import Schema
+from dbintegrity.probes.synthesis import Plan, Violation, valid_plan, violating_plan, violations
 
 pytestmark = pytest.mark.integrity
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from dbintegrity import contract
 from dbintegrity.errors import ContractError
 from dbintegrity.gate._common import item_or_fail
+from dbintegrity.pack import contract
 
 pytestmark = pytest.mark.integrity
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from dbintegrity import contract
 from dbintegrity.errors import ContractError
-from dbintegrity.model import Schema
+from dbintegrity.pack import contract
+from dbintegrity.pack.model import Schema
 
 pytestmark = pytest.mark.integrity
 

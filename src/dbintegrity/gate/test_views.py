@@ -1,7 +1,7 @@
 """Views: each view of the contract exists with its columns, in order, and answers as its meaning says.
 
-The meaning comes from the pack's ``views.yml`` (:mod:`dbintegrity.viewmeaning`); the probes that check it
-insert, change and look like a user would (:mod:`dbintegrity.viewprobe`).  A view the file gives no
+The meaning comes from the pack's ``views.yml`` (:mod:`dbintegrity.probes.view_meaning`); the probes that check it
+insert, change and look like a user would (:mod:`dbintegrity.probes.views`).  A view the file gives no
 meaning is skipped with that reason: only a query that runs would be proven.
 """
 
@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dbintegrity import contract, viewmeaning
 from dbintegrity.errors import ContractError
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.viewprobe import run_example
+from dbintegrity.pack import contract
+from dbintegrity.probes import view_meaning as viewmeaning
+from dbintegrity.probes.views import run_example
 
 pytestmark = pytest.mark.integrity
 
@@ -42,7 +43,7 @@ def test_view_answers(engine, pack, item, dbi_probe, dbi_runtime, data):
             raise dbi_probe.fail(f"SELECT from view {it.table}", want="an empty answer", have=str(out))
         if meaning is None:
             pytest.skip(f"{path} states no meaning for view {it.table}: only that it answers a query is proven "
-                        "(format: dbintegrity.viewmeaning)")
+                        "(format: dbintegrity.probes.view_meaning)")
         try:
             run_example(data, dbi_probe, meaning, dbi_probe.schema)
         except CANNOT_PROBE as exc:

@@ -9,7 +9,7 @@ the whole load is refused).
 
 What is judged, in this order, per row: the number of fields; per field, NULL in a NOT NULL column, and the
 column's type (:mod:`dbintegrity.intake.values`); then the table's CHECKs, evaluated in Python by
-:mod:`dbintegrity.evaluate` on the row as the engine will store it (defaults filled in); then primary and
+:mod:`dbintegrity.probes.evaluate` on the row as the engine will store it (defaults filled in); then primary and
 unique keys, within the file and against the rows already in the database; then foreign keys, against the
 good rows of the batch and the rows already in the database.  Tables are judged parents first, so a child
 row whose parent row was refused is refused too, saying so.  A CHECK the evaluator cannot decide faithfully
@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dbintegrity.errors import DbIntegrityError
-from dbintegrity.evaluate import Expr, Unsupported, compile_expr
 from dbintegrity.intake.values import BadValue, DateFormat, Parsed, parser_for
-from dbintegrity.model import Column, ForeignKey, Schema, Table
+from dbintegrity.pack.model import Column, ForeignKey, Schema, Table
+from dbintegrity.probes.evaluate import Expr, Unsupported, compile_expr
+from dbintegrity.probes.synthesis import as_stored
 from dbintegrity.seed.encode import NULL
-from dbintegrity.sqlregex import RegexUnsupported
-from dbintegrity.synth import as_stored
+from dbintegrity.sqltext.regex import RegexUnsupported
 
 Key = tuple[object, ...]
 Existing = Callable[[str, tuple[str, ...]], set[Key]]

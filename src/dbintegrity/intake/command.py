@@ -22,7 +22,7 @@ from dbintegrity import engines
 from dbintegrity.config import Config
 from dbintegrity.engines import parse_key
 from dbintegrity.intake.run import LoadError, LoadOptions, load_csv, parse_date_formats
-from dbintegrity.runtime import Runtime
+from dbintegrity.servers.runtime import Runtime
 
 SHOWN = 50
 """Bad fields printed on the console; ``--rejects FILE`` holds them all."""

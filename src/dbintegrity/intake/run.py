@@ -23,9 +23,9 @@ from typing import Any
 from dbintegrity.errors import DbIntegrityError
 from dbintegrity.intake.batch import Batch, Key, judge
 from dbintegrity.intake.values import ISO, DateFormat
-from dbintegrity.runtime import Runtime
 from dbintegrity.seed.encode import Encoded
 from dbintegrity.seed.load import Loader, loader_for
+from dbintegrity.servers.runtime import Runtime
 
 
 class LoadError(DbIntegrityError):

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dbintegrity.model import Column
-from dbintegrity.synth import INT_RANGES, _decimal_bounds, _size
+from dbintegrity.pack.model import Column
+from dbintegrity.probes.synthesis import INT_RANGES, _decimal_bounds, _size
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 TEXT_BYTES = 65_535

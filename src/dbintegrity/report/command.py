@@ -1,6 +1,6 @@
 """``dbintegrity report PACK --engine E [--url URL] [--out DIR]``: the whole report, start to finish.
 
-Without ``--url`` the database is disposable: a :class:`~dbintegrity.runtime.Runtime` starts the engine,
+Without ``--url`` the database is disposable: a :class:`~dbintegrity.servers.runtime.Runtime` starts the engine,
 hands out a fresh copy of the pack, the seeder fills it at ``--scale``/``--seed``, the report reads it,
 and everything is removed afterwards whatever happened.  With ``--url`` the report only reads the named
 database.  Exit status: 0 every expectation passed, 1 at least one did not, 2 our own error (one line).
@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from dbintegrity import contract
 from dbintegrity.config import Config
 from dbintegrity.engines import get_engine
-from dbintegrity.packs import Pack, select
+from dbintegrity.pack import contract
+from dbintegrity.pack.discovery import Pack, select
 from dbintegrity.report import ReportError, charts
 from dbintegrity.report import expectations_file as xfile
 from dbintegrity.report import neutralsql as nsql
@@ -72,7 +72,7 @@ def run_report(cfg: Config, *, pack: str, engine: str, url: str | None = None, o
     out = out or Path("reports") / f"{pack}-{engine}-{stamp}"
     if url:
         return report_database(suite, from_url(engine, url), out, stream=stream, started=started)
-    from dbintegrity.runtime import Runtime
+    from dbintegrity.servers.runtime import Runtime
 
     runtime = Runtime(cfg, log=lambda m: print(m, file=sys.stderr))
     try:

@@ -56,10 +56,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dbintegrity.pack.yamlfile import read_yaml
 from dbintegrity.report import ReportError
 from dbintegrity.report import neutralsql as nsql
 from dbintegrity.report.rules import UNEXPECTED_ROWS, Rule
-from dbintegrity.yamlfile import read_yaml
 
 FILE = "expectations.yml"
 SOURCE = FILE

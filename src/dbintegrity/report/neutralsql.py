@@ -2,7 +2,7 @@
 
 Every query the report sends on its own (orphan rows, values outside an ENUM, CHECKs that are not simple
 bounds, the expectations file's rules and charts) is written in the *neutral* dialect, which is
-PostgreSQL's spelling (the same choice :mod:`dbintegrity.sqlexpr` makes for contracts), and transpiled to
+PostgreSQL's spelling (the same choice :mod:`dbintegrity.sqltext.expr` makes for contracts), and transpiled to
 the target engine: ``CAST(x AS TEXT)`` becomes ``CAST(x AS CHAR)`` on MySQL, ``INTERVAL '18 years'``
 becomes ``INTERVAL '18' YEAR``, ``"timestamp"`` becomes ```timestamp```.  One text per rule keeps the
 expectations file and the contract free of per-engine branches.
@@ -20,7 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from dbintegrity.engines import regexp_follows_collation, sql_dialects
-from dbintegrity.sqlexpr import NEUTRAL, case_sensitive_regexp
+from dbintegrity.sqltext.expr import NEUTRAL, case_sensitive_regexp
 
 BATCH = "{batch}"
 _PLACEHOLDER = "dbi_report_batch_placeholder"

@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dbintegrity.model import Schema, Table
+from dbintegrity.pack.model import Schema, Table
 from dbintegrity.report import neutralsql as nsql
-from dbintegrity.sqlexpr import spelled_as_columns
+from dbintegrity.sqltext.expr import spelled_as_columns
 
 UNEXPECTED_ROWS = "UnexpectedRowsExpectation"
 

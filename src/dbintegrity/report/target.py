@@ -7,8 +7,8 @@ from urllib.parse import quote, urlsplit
 
 from dbintegrity.engines import get_engine
 from dbintegrity.engines.base import Server
-from dbintegrity.providers import url as url_provider
 from dbintegrity.report import ReportError
+from dbintegrity.servers.providers import url as url_provider
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dbintegrity.model import Table
+from dbintegrity.pack.model import Table
 from dbintegrity.seed.columns import (
     DATE_RANGE,
     INT_LIMITS,

@@ -1,7 +1,7 @@
 """What a contract column means for generation: its kind of values, its limits, and type-based values.
 
 A column the seed profile does not mention still gets values: :func:`fallback_spec` is the vectorised twin
-of :func:`dbintegrity.synth.random_value` (an ENUM label, a number inside the table's CHECK bounds, a date
+of :func:`dbintegrity.probes.synthesis.random_value` (an ENUM label, a number inside the table's CHECK bounds, a date
 in the profile's window, a reference to a parent row...), and :func:`finalize` converts whatever a spec
 produced to what the column stores.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dbintegrity.model import Column, Table
+from dbintegrity.pack.model import Column, Table
 from dbintegrity.seed.errors import ExprError, SeedError
 from dbintegrity.seed.expr import compile_expr, round_half_away
 from dbintegrity.seed.profile import Profile
@@ -133,7 +133,7 @@ def _unique_spec(key: str, col: Column) -> Spec:
 
 def _check_examples(table: Table, col: Column) -> list[str]:
     """Values every regular-expression CHECK on ``col`` matches (none when no such CHECK reads it)."""
-    from dbintegrity.synth import Unsynthesizable, checks_of
+    from dbintegrity.probes.synthesis import Unsynthesizable, checks_of
 
     try:
         checks = [c for c in checks_of(table) if c.examples(col.name)]
@@ -146,8 +146,8 @@ def _check_examples(table: Table, col: Column) -> list[str]:
 
 def _check_range(table: Table, col: Column, default: tuple[float, float]) -> tuple[float, float]:
     """The default range narrowed to what the table's single-column CHECKs allow, when they bound it."""
-    from dbintegrity.evaluate import Unsupported
-    from dbintegrity.synth import boundaries_for, checks_of
+    from dbintegrity.probes.evaluate import Unsupported
+    from dbintegrity.probes.synthesis import boundaries_for, checks_of
 
     try:
         bounds = [b for b in boundaries_for(table, col.name) if isinstance(b, int | float) and not isinstance(b, bool)]

@@ -1,6 +1,6 @@
 """``dbintegrity seed PACK --engine E``: seed a disposable database (and remove it) or an existing one (``--url``).
 
-Without ``--url`` the command starts the engine the usual way (a :class:`~dbintegrity.runtime.Runtime`),
+Without ``--url`` the command starts the engine the usual way (a :class:`~dbintegrity.servers.runtime.Runtime`),
 makes a fresh database with the pack loaded, seeds it, prints the summary and removes database and server
 again: a dry run that proves the pack can be seeded and measures it.  With ``--url`` it seeds the database
 the URL names, on a server it neither starts nor stops.
@@ -14,10 +14,10 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from dbintegrity.config import Config
-from dbintegrity.providers.url import parse, redact
-from dbintegrity.runtime import Runtime
 from dbintegrity.seed.errors import SeedError
 from dbintegrity.seed.run import check_arguments, seed_database
+from dbintegrity.servers.providers.url import parse, redact
+from dbintegrity.servers.runtime import Runtime
 
 
 def database_of(engine: str, url: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dbintegrity.model import Column
+from dbintegrity.pack.model import Column
 from dbintegrity.seed.columns import decimal_scale
 from dbintegrity.seed.errors import SeedError
 from dbintegrity.seed.generate import Frame

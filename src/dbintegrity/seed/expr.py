@@ -8,7 +8,7 @@ row being generated; ``fk.col`` follows a foreign key to the parent row (``patie
 chains of them work too.  ``CURRENT_DATE``/``CURRENT_TIMESTAMP``/``NOW()`` are the profile's ``as_of``
 instant, not the wall clock, so the same seed gives the same rows on any day.
 
-It is deliberately separate from :mod:`dbintegrity.evaluate`, which checks one row exactly (decimals,
+It is deliberately separate from :mod:`dbintegrity.probes.evaluate`, which checks one row exactly (decimals,
 refusals wherever engines disagree) to judge an engine; here speed over millions of values matters, the
 values are our own, and floats are rounded to the column's scale before they are written.
 
@@ -46,7 +46,7 @@ from dbintegrity.seed.vec import (
     text_of,
     union_null,
 )
-from dbintegrity.sqlexpr import NEUTRAL
+from dbintegrity.sqltext.expr import NEUTRAL
 
 
 class Scope(Protocol):

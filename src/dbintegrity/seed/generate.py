@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dbintegrity.model import Column, Schema, Table
+from dbintegrity.pack.model import Column, Schema, Table
 from dbintegrity.seed.checks import check_values, enforce
 from dbintegrity.seed.columns import fallback_spec, finalize, written_columns
 from dbintegrity.seed.errors import ExprError, ProfileError

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dbintegrity.engines.base import Engine
-from dbintegrity.model import Table
+from dbintegrity.pack.model import Table
 from dbintegrity.seed.encode import Encoded
 from dbintegrity.seed.errors import SeedError
 

@@ -70,7 +70,8 @@ from typing import Any
 
 import numpy as np
 
-from dbintegrity.model import Column, Schema, Table
+from dbintegrity.pack.model import Column, Schema, Table
+from dbintegrity.pack.yamlfile import read_yaml
 from dbintegrity.seed.errors import ExprError, ProfileError
 from dbintegrity.seed.expr import Expr, compile_expr
 from dbintegrity.seed.fixtures import Fixtures
@@ -96,7 +97,6 @@ from dbintegrity.seed.specs import (
     UuidSpec,
     pattern_positions,
 )
-from dbintegrity.yamlfile import read_yaml
 
 PROFILE_FILE = "seed_profile.yml"
 AUTO_COLUMNS = ("_row", "_serial", "_rank")

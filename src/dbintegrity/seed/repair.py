@@ -4,7 +4,7 @@ A table the seed profile leaves out gets type-based values column by column (:fu
 which meet a CHECK on one column (``pain_scale BETWEEN 0 AND 10``) but almost never one that relates columns
 (``expires_at <= created_at + INTERVAL '1 DAY'``, ``systolic_bp > diastolic_bp``) or a grammar
 (``dosage ~ '^...$'``): most such rows would be dropped, and the table left nearly empty.  So each breaking
-row has the columns its CHECKs read rewritten by :class:`dbintegrity.synth.PlanBuilder`, which meets CHECKs
+row has the columns its CHECKs read rewritten by :class:`dbintegrity.probes.synthesis.PlanBuilder`, which meets CHECKs
 column by column with the rest of the row fixed, as the probes' rows do.  This is a Python loop over the
 breaking rows only, and only for tables the profile does not describe (a profile's own rows must be valid:
 their drops are the profile's fault and reported as such).
@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from dbintegrity import synth
-from dbintegrity.evaluate import Unsupported
-from dbintegrity.model import Column, Schema, Table
+from dbintegrity.pack.model import Column, Schema, Table
+from dbintegrity.probes import synthesis as synth
+from dbintegrity.probes.evaluate import Unsupported
 from dbintegrity.seed.columns import decimal_scale, written_columns
 from dbintegrity.seed.fixtures import derive_seed
 from dbintegrity.seed.vec import Vec

@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dbintegrity.runtime import Runtime
 from dbintegrity.seed.console import Progress, RunLog, want_progress
 from dbintegrity.seed.encode import Encoded, encode
 from dbintegrity.seed.errors import SeedError
 from dbintegrity.seed.generate import World
 from dbintegrity.seed.load import Loader, loader_for
 from dbintegrity.seed.profile import PROFILE_FILE, load_profile
+from dbintegrity.servers.runtime import Runtime
 
 MODES = ("refuse", "append", "replace")
 MAX_SCALE = 100_000

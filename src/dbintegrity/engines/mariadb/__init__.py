@@ -18,7 +18,7 @@ from typing import Any
 from dbintegrity.engines.base import Capabilities, Server, Since
 from dbintegrity.engines.mysql import MySQLEngine
 from dbintegrity.engines.parts import AccessDialect
-from dbintegrity.model import Schema
+from dbintegrity.pack.model import Schema
 
 _QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _JSON_VALID = re.compile(r"json_valid\(`?(\w+)`?\)", re.IGNORECASE)

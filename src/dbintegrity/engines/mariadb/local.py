@@ -16,9 +16,7 @@ from pathlib import Path
 from dbintegrity.config import Config
 from dbintegrity.engines.base import Server
 from dbintegrity.engines.mysql.local import _user_flags, start_server, template_key
-from dbintegrity.engines.spec import Line
-from dbintegrity.errors import EngineUnavailable
-from dbintegrity.provision.mysql_debian import (
+from dbintegrity.engines.mysql.provision import (
     MARIADB_10_11,
     MARIADB_11_8,
     MysqlBinaries,
@@ -26,6 +24,8 @@ from dbintegrity.provision.mysql_debian import (
     find_binaries,
     provision_debian,
 )
+from dbintegrity.engines.spec import Line
+from dbintegrity.errors import EngineUnavailable
 
 RECIPES: dict[str, Recipe] = {"10.11": MARIADB_10_11, "11.8": MARIADB_11_8}
 SERVER = MARIADB_11_8.server

@@ -9,8 +9,8 @@ definition may not say NULL or NOT NULL; and a role is not an account: it has no
 from __future__ import annotations
 
 from dbintegrity.engines.mysql.mutations import MySQLMutations, account, q
-from dbintegrity.model import Check
-from dbintegrity.mutators import Catalog, grant_statement
+from dbintegrity.mutation.operators import Catalog, grant_statement
+from dbintegrity.pack.model import Check
 
 
 class MariaDBMutations(MySQLMutations):

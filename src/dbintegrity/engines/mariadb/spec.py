@@ -8,6 +8,7 @@ from dbintegrity.engines.spec import EngineSpec, Line
 SPEC = EngineSpec(
     name="mariadb",
     title="MariaDB",
+    image_recipe="dbintegrity.engines.mariadb.image:RECIPE",
     engine_class="dbintegrity.engines.mariadb:MariaDBEngine",
     sqlglot_dialect="mysql",  # sqlglot has no MariaDB dialect; its MySQL one reads what packs use
     dialect_dirs=("mariadb", "mysql"),

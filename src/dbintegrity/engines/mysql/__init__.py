@@ -14,9 +14,9 @@ import pymysql.cursors
 
 from dbintegrity.engines.base import Capabilities, Engine, Server, Since
 from dbintegrity.engines.mysql.uuids import fold_uuid_columns
-from dbintegrity.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
-from dbintegrity.sqlexpr import normalize
-from dbintegrity.sqlsplit import Statement
+from dbintegrity.pack.model import Check, Column, ForeignKey, Index, Schema, Table, Trigger, View
+from dbintegrity.sqltext.expr import normalize
+from dbintegrity.sqltext.split import Statement
 
 if TYPE_CHECKING:
     from dbintegrity.engines.parts import AccessDialect
@@ -98,7 +98,7 @@ class MySQLEngine(Engine):
 
     def provision(self, cfg: Any, *, force: bool = False, log: Callable[[str], None] = print) -> list[str]:
         from dbintegrity.engines.mysql import local
-        from dbintegrity.provision.mysql_debian import provision_mysql
+        from dbintegrity.engines.mysql.provision import provision_mysql
 
         bins = provision_mysql(local.root_of(cfg).parent, force=force, log=log)
         return [f"{self.name}: {bins.version} ready in {bins.root}"]

@@ -3,7 +3,7 @@
 A MySQL role cannot be entered from another account's session without that account also keeping its own
 privileges (``SET ROLE`` only adds), so acting as a role takes a login of its own: created per run under
 the run's database prefix, granted the role as its default, and dropped by
-:meth:`dbintegrity.access.Actors.close`.  Accounts and roles are server-wide, and ``DROP DATABASE`` leaves
+:meth:`dbintegrity.probes.access.Actors.close`.  Accounts and roles are server-wide, and ``DROP DATABASE`` leaves
 the database's table and column grants behind in ``mysql.tables_priv`` / ``columns_priv``:
 :func:`forget_grants` removes them when the suite drops one of its databases.
 """
@@ -20,7 +20,7 @@ import pymysql
 
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.engines.parts import AccessDialect, Login
-from dbintegrity.model import grants
+from dbintegrity.pack.model import grants
 
 APP_USER_VARIABLE = "@dbintegrity_app_user_id"
 """The session's application user, read by the pack's audit triggers (04_audit.sql)."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from dbintegrity.sqlsplit import Statement
+from dbintegrity.sqltext.split import Statement
 
 _NAME = r"(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)"
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|/\*(?!!)[\s\S]*?\*/)*")

@@ -1,6 +1,6 @@
 """A disposable MySQL server from the binaries that ``dbintegrity provision mysql`` fetched.
 
-The server runs as our direct child (see :mod:`dbintegrity.procs`) from a copy of a template datadir,
+The server runs as our direct child (see :mod:`dbintegrity.servers.processes`) from a copy of a template datadir,
 with durability switched off: it is thrown away after the run, and these settings roughly halve the time
 of DDL-heavy work such as loading a pack.
 """
@@ -14,12 +14,12 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dbintegrity import procs
 from dbintegrity.config import Config
 from dbintegrity.engines.base import Server
+from dbintegrity.engines.mysql.provision import MysqlBinaries, find_binaries
 from dbintegrity.errors import EngineUnavailable
-from dbintegrity.provision.mysql_debian import MysqlBinaries, find_binaries
-from dbintegrity.templates import copy_template, ensure_template
+from dbintegrity.servers import processes as procs
+from dbintegrity.servers.templates import copy_template, ensure_template
 
 # Safe only because the instance is disposable: no binary log, no doublewrite, lazy redo flushing.
 THROWAWAY_FLAGS = (

@@ -1,4 +1,4 @@
-"""MySQL DDL for the mutation operators of :mod:`dbintegrity.mutators`.
+"""MySQL DDL for the mutation operators of :mod:`dbintegrity.mutation.operators`.
 
 MySQL changes a column's nullability, ENUM labels or generation expression only by restating the whole
 column (``MODIFY``), so those operators rebuild the column definition from the contract column: neutral
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from dbintegrity.engines.mysql.uuids import UUID_TYPE
-from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
-from dbintegrity.mutators import Catalog, MutationError, NotApplicable, add_foreign_key, grant_statement
-from dbintegrity.sqlexpr import to_dialect
+from dbintegrity.mutation.operators import Catalog, MutationError, NotApplicable, add_foreign_key, grant_statement
+from dbintegrity.pack.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
+from dbintegrity.sqltext.expr import to_dialect
 
 _TYPES = {"integer": "INT", "bigint": "BIGINT", "smallint": "SMALLINT", "tinyint": "TINYINT",
           "float": "FLOAT", "double": "DOUBLE", "date": "DATE", "time": "TIME", "datetime": "DATETIME",
@@ -86,7 +86,7 @@ def column_definition(col: Column, *, stored: bool = True, generated_nullability
 
 
 class MySQLMutations:
-    """See :class:`dbintegrity.mutators.DialectMutations`."""
+    """See :class:`dbintegrity.mutation.operators.DialectMutations`."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog

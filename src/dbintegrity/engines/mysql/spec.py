@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dbintegrity.engines.spec import EngineSpec, Line
-from dbintegrity.sqlsplit import SplitRules
+from dbintegrity.sqltext.split import SplitRules
 
 _USER_PART = r"(?:`[^`]*`|'[^']*'|\"[^\"]*\"|[\w.$%-]+)"
 
@@ -22,6 +22,7 @@ the client's ``source``; what mysqldump writes for its own server (``LOCK TABLES
 SPEC = EngineSpec(
     name="mysql",
     title="MySQL",
+    image_recipe="dbintegrity.engines.mysql.image:RECIPE",
     engine_class="dbintegrity.engines.mysql:MySQLEngine",
     sqlglot_dialect="mysql",
     dialect_dirs=("mysql",),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dbintegrity.model import Table
+from dbintegrity.pack.model import Table
 
 UUID_TYPE = "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin"
 """How a contract's ``uuid`` column is written on MySQL (mutation operators restate columns with it)."""

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 from psycopg import sql
 
-from dbintegrity import namespaces
 from dbintegrity.engines.base import Capabilities, Engine, Server
-from dbintegrity.model import (
+from dbintegrity.pack import namespaces
+from dbintegrity.pack.model import (
     AUTOINCREMENT,
     IDENTITY_ALWAYS,
     Check,
@@ -26,7 +26,7 @@ from dbintegrity.model import (
     Trigger,
     View,
 )
-from dbintegrity.sqlexpr import normalize
+from dbintegrity.sqltext.expr import normalize
 
 if TYPE_CHECKING:
     from dbintegrity.engines.parts import AccessDialect

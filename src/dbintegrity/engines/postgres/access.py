@@ -15,8 +15,8 @@ from psycopg import sql
 
 from dbintegrity.engines.base import Engine, Server
 from dbintegrity.engines.parts import AccessDialect, Login
-from dbintegrity.model import grants
-from dbintegrity.namespaces import DEFAULT_SCHEMA, qualified
+from dbintegrity.pack.model import grants
+from dbintegrity.pack.namespaces import DEFAULT_SCHEMA, qualified
 
 APP_USER_SETTING = "dbintegrity.app_user_id"
 """The session's application user, read by the pack's policies and audit trigger (03_roles.sql, 04_audit.sql)."""

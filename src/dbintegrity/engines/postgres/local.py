@@ -16,12 +16,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from dbintegrity import procs
 from dbintegrity.config import Config
 from dbintegrity.engines.base import Server
 from dbintegrity.engines.spec import Line
 from dbintegrity.errors import EngineUnavailable
-from dbintegrity.templates import copy_template, ensure_template
+from dbintegrity.servers import processes as procs
+from dbintegrity.servers.templates import copy_template, ensure_template
 
 # Durability off: the cluster is thrown away after the run.
 THROWAWAY_SETTINGS = ("fsync=off", "full_page_writes=off", "synchronous_commit=off",

@@ -1,4 +1,4 @@
-"""PostgreSQL DDL for the mutation operators of :mod:`dbintegrity.mutators`.
+"""PostgreSQL DDL for the mutation operators of :mod:`dbintegrity.mutation.operators`.
 
 PostgreSQL alters one attribute at a time, so most operators are a single ALTER.  Two need more:
 an enum label cannot be removed from a type, so the column moves to a new type without it (rename the
@@ -13,9 +13,9 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from dbintegrity.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
-from dbintegrity.mutators import Catalog, MutationError, add_foreign_key, grant_statement
-from dbintegrity.sqlexpr import normalize
+from dbintegrity.mutation.operators import Catalog, MutationError, add_foreign_key, grant_statement
+from dbintegrity.pack.model import Check, Column, Exclusion, ForeignKey, Index, Table, Trigger
+from dbintegrity.sqltext.expr import normalize
 
 _REL = "quote_ident(%s)::regclass"
 
@@ -46,7 +46,7 @@ def _column_as_text(definition: str, column: str) -> str:
 
 
 class PostgresMutations:
-    """See :class:`dbintegrity.mutators.DialectMutations`."""
+    """See :class:`dbintegrity.mutation.operators.DialectMutations`."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dbintegrity.engines.spec import EngineSpec, Line
-from dbintegrity.sqlsplit import SplitRules
+from dbintegrity.sqltext.split import SplitRules
 
 SPEC = EngineSpec(
     name="postgres",
     title="PostgreSQL",
+    image_recipe="dbintegrity.engines.postgres.image:RECIPE",
     engine_class="dbintegrity.engines.postgres:PostgresEngine",
     sqlglot_dialect="postgres",
     dialect_dirs=("postgres",),

@@ -1,0 +1,343 @@
+"""A probe's conversation with one database: insert, update, delete and look, always rolled back.
+
+Every probe runs in one transaction that is rolled back at the end, and every Hypothesis example in a
+savepoint that is rolled back before the next one, so examples never see each other's rows.  Each
+statement's outcome is an :class:`Outcome` with the engine-neutral kind of error it raised (``fk``,
+``check``, ``not_null``...), and every statement is kept, with its values inlined, so a failure can print
+the exact SQL to run by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import tempfile
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dbintegrity.engines.base import Engine
+from dbintegrity.pack.model import Schema, Table
+from dbintegrity.probes.synthesis import Insert, Plan
+from dbintegrity.probes.view_meaning import Clock
+from dbintegrity.servers import interrupts
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    kind: str | None = None
+    message: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """``accepted`` or ``rejected (kind)``: what the cross-engine differential compares."""
+        return "accepted" if self.ok else f"rejected ({self.kind})"
+
+    def __str__(self) -> str:
+        return "accepted" if self.ok else f"rejected: {self.message}"
+
+
+class ProbeFailure(AssertionError):
+    """A probe's have/want failure, with the rows involved and the SQL to reproduce it."""
+
+
+class ProbeSession:
+    """One connection, one transaction; see the module docstring."""
+
+    def __init__(self, engine: Engine, conn: Any, schema: Schema) -> None:
+        self.engine = engine
+        self.conn = conn
+        self.schema = schema
+        self.log: list[str] = []
+        engine.prepare_session(conn)
+        engine.check_constraints_at_once(conn)  # the transaction every example's savepoint lives in
+        self._savepoints = engine.capabilities.error_aborts_transaction
+        self.statements = 0
+        self._thaw: list[str] = []
+        self._recording: list[tuple[str, tuple[Any, ...] | None]] | None = (
+            [] if os.environ.get(STATEMENT_LOG_ENV) else None)
+
+    # -- isolation -------------------------------------------------------------------------------
+    @contextmanager
+    def example(self) -> Iterator[None]:
+        """One Hypothesis example: its own savepoint, rolled back afterwards, a fresh SQL log."""
+        self.log = []
+        self._raw("SAVEPOINT dbi_example")
+        try:
+            yield
+        finally:
+            self._raw("ROLLBACK TO SAVEPOINT dbi_example")
+            for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
+                self._raw(stmt)
+            self._thaw = []
+
+    def close(self) -> None:
+        try:
+            self.conn.rollback()
+        finally:
+            self.conn.close()
+            if self._recording:
+                _write_recording(self.engine.name, self._recording)
+
+    # -- statements ------------------------------------------------------------------------------
+    def run(self, sql: str, params: Sequence[Any] = ()) -> Outcome:
+        """Execute one statement; a rejection is an Outcome, never an exception."""
+        self.log.append(self.render(sql, params) + ";")
+        if self._savepoints:
+            self._raw("SAVEPOINT dbi_stmt")
+        try:
+            with self._cursor() as cur:
+                self._send(cur, sql, tuple(params))
+        except self.engine.driver_errors as exc:
+            interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
+            if self._savepoints:
+                self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")
+            return Outcome(False, self.engine.classify(exc), self.engine.error_message(exc))
+        if self._savepoints:
+            self._raw("RELEASE SAVEPOINT dbi_stmt")
+        return Outcome(True)
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> Outcome:
+        q = self.engine.quote
+        cols = list(row)
+        if not cols:
+            return self.run(f"INSERT INTO {self.engine.quote_table(table)} DEFAULT VALUES" if self._savepoints
+                            else f"INSERT INTO {self.engine.quote_table(table)} () VALUES ()")
+        sql = (f"INSERT INTO {self.engine.quote_table(table)} ({', '.join(q(c) for c in cols)}) "
+               f"VALUES ({', '.join(['%s'] * len(cols))})")
+        return self.run(sql, [_param(row[c]) for c in cols])
+
+    def put(self, ins: Insert) -> Outcome:
+        """Insert one row of a plan; a row the plan needs only to exist (``exists_key``) is looked up first
+        and kept if it is there (a DEFAULT's parent that the schema's own data already holds)."""
+        if ins.exists_key is not None and self.fetch(ins.table, ins.exists_key) is not None:
+            return Outcome(True)
+        return self.insert(ins.table, ins.row)
+
+    def apply(self, plan: Plan) -> tuple[int, Outcome]:
+        """Insert a plan's rows in order; stop at the first rejection (index and outcome)."""
+        for i, ins in enumerate(plan.inserts):
+            out = self.put(ins)
+            if not out.ok:
+                return i, out
+        return len(plan.inserts), Outcome(True)
+
+    def build_parents(self, plan: Plan) -> Outcome:
+        """Insert every row of ``plan`` but its target; a rejection raises the probe's failure: the rows
+        were built to be valid, so a refusal here is the schema (or the builder) breaking a promise."""
+        for ins in plan.inserts[:-1]:
+            out = self.put(ins)
+            if not out.ok:
+                raise self.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
+                                rows=str(ins.row))
+        return Outcome(True)
+
+    def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> Outcome:
+        q = self.engine.quote
+        sets = ", ".join(f"{q(c)} = %s" for c in values)
+        where, params = self._where(key)
+        return self.run(f"UPDATE {self.engine.quote_table(table)} SET {sets} WHERE {where}",
+                        [*map(_param, values.values()), *params])
+
+    def delete(self, table: str, key: Mapping[str, Any]) -> Outcome:
+        where, params = self._where(key)
+        return self.run(f"DELETE FROM {self.engine.quote_table(table)} WHERE {where}", params)
+
+    def fetch(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The row with this key as normalised Python values, or None if it is gone."""
+        where, params = self._where(key)
+        sql = f"SELECT * FROM {self.engine.quote_table(table)} WHERE {where}"
+        self.log.append(f"{self.render(sql, params)};  -- look")
+        with self._cursor() as cur:
+            self._send(cur, sql, tuple(params))
+            row = cur.fetchone()
+            if row is None:
+                return None
+            names = [d[0] for d in cur.description]
+        spec = self.schema.tables.get(table)
+        return {n: normalise(v, spec.columns[n].family if spec and n in spec.columns else "") for n, v in
+                zip(names, row, strict=True)}
+
+    def select(self, relation: str, key: Mapping[str, Any], *, offset: dt.timedelta = dt.timedelta(0)) \
+            -> list[dict[str, Any]]:
+        """Every row of a table or view with these column values, normalised, with instants shown as the wall-clock
+        time at ``offset`` from UTC (the session's, when a probe moved its clock)."""
+        where, params = self._where(key)
+        sql = f"SELECT * FROM {self.engine.quote(relation)} WHERE {where}"
+        self.log.append(f"{self.render(sql, params)};  -- look")
+        with self._cursor() as cur:
+            self._send(cur, sql, tuple(params))
+            rows = cur.fetchall()
+            names = [d[0] for d in cur.description]
+        spec = self.schema.tables.get(relation)
+
+        def value(name: str, v: Any) -> Any:
+            if isinstance(v, dt.datetime) and v.tzinfo is not None:
+                return v.astimezone(dt.UTC).replace(tzinfo=None) + offset
+            return normalise(v, spec.columns[name].family if spec and name in spec.columns else "")
+        return [{n: value(n, v) for n, v in zip(names, row, strict=True)} for row in rows]
+
+    def now(self) -> dt.datetime:
+        """The server's current time in UTC (naive), for checking CURRENT_TIMESTAMP defaults."""
+        with self._cursor() as cur:
+            self._send(cur, "SELECT CURRENT_TIMESTAMP")
+            value = cur.fetchone()[0]
+        return normalise(value, "timestamp")  # type: ignore[no-any-return]
+
+    def freeze_clock(self, wanted: dt.datetime) -> Clock:
+        """Make the session's clock read ``wanted`` local time (or within a minute of it, see
+        :meth:`~dbintegrity.engines.base.Engine.freeze_clock`) until the example ends, and return what it reads:
+        views over ``CURRENT_DATE`` or ``NOW()`` are then probed at an instant the probe chose."""
+        utc = self.now()
+        for stmt in self.engine.freeze_clock(utc, wanted):
+            out = self.run(stmt)
+            if not out.ok:
+                raise self.fail("freezing the session's clock", want="the statement accepted", have=str(out))
+        self._thaw = self.engine.thaw_clock()
+        sql = "SELECT LOCALTIMESTAMP, CURRENT_DATE"
+        self.log.append(f"{sql};  -- the clock now reads")
+        with self._cursor() as cur:
+            self._send(cur, sql)
+            local, today = cur.fetchone()
+        local = normalise(local, "datetime")
+        if local.date() != today:
+            raise self.fail("freezing the session's clock", want=f"CURRENT_DATE {local.date()}",
+                            have=f"CURRENT_DATE {today} with LOCALTIMESTAMP {local}")
+        offset = dt.timedelta(minutes=round((local - self.now()).total_seconds() / 60))
+        return Clock(local, offset)
+
+    def key_of(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+        """How to find ``row`` again: its primary key, else a UNIQUE key it fills, else the values it was written with.
+
+        Of the written values, those the engine may store differently are left out when others remain:
+        ENUM and SET input (case folding, label order), inexact numbers, JSON, binary, and columns that
+        move on UPDATE.
+        """
+        spec: Table = self.schema.tables[table]
+        cols = spec.primary_key
+        if not cols or any(c not in row for c in cols):  # no PK, or the engine numbers it (auto-increment)
+            cols = next((u for u in spec.uniques if all(row.get(c) is not None for c in u)), ())
+        if not cols:
+            generated = {c.name for c in spec.columns.values() if c.generated is not None}
+            written = tuple(c for c in row if row[c] is not None and c not in generated)
+            cols = tuple(c for c in written if spec.columns[c].on_update is None
+                         and spec.columns[c].family not in _NOT_FOUND_BY) or written
+        return {c: row[c] for c in cols}
+
+    # -- reporting -------------------------------------------------------------------------------
+    def render(self, sql: str, params: Sequence[Any] = ()) -> str:
+        """The statement with its values inlined, for a human to paste into a client."""
+        parts = sql.split("%s")
+        out = [parts[0]]
+        for value, part in zip(params, parts[1:], strict=False):
+            out.append(literal(value))
+            out.append(part)
+        return "".join(out)
+
+    def reproduction(self) -> str:
+        return "\n".join(["BEGIN;", *self.log, "ROLLBACK;"])
+
+    def fail(self, what: str, *, want: str, have: str, rows: str = "") -> ProbeFailure:
+        """A have/want failure carrying the rows and the SQL that shows it."""
+        lines = [what, f"  want: {want}", f"  have: {have}"]
+        if rows:
+            lines.append(f"  rows: {rows}")
+        lines.append(f"  reproduce on {self.engine.name}:")
+        lines += [f"    {line}" for line in self.reproduction().splitlines()]
+        return ProbeFailure("\n".join(lines))
+
+    # -- internals -------------------------------------------------------------------------------
+    def _where(self, key: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        q = self.engine.quote
+        clauses, params = [], []
+        for c, v in key.items():
+            if v is None:
+                clauses.append(f"{q(c)} IS NULL")
+            else:
+                clauses.append(f"{q(c)} = %s")
+                params.append(_param(v))
+        return " AND ".join(clauses) or "1 = 1", params
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        self.statements += 1  # every database round trip goes through here: the throughput figure
+        cur = self.conn.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def _raw(self, sql: str) -> None:
+        with self._cursor() as cur:
+            self._send(cur, sql)
+
+    def _send(self, cur: Any, sql: str, params: tuple[Any, ...] | None = None) -> None:
+        if self._recording is not None:
+            self._recording.append((sql, params))
+        if params is None:
+            cur.execute(sql)
+        else:
+            cur.execute(sql, params)
+
+
+_NOT_FOUND_BY = frozenset({"enum", "set", "float", "double", "json", "binary"})
+"""Types whose stored value may differ from the value written, so ``=`` may not find the row again."""
+
+
+STATEMENT_LOG_ENV = "DBINTEGRITY_STATEMENT_LOG"
+"""A folder: every probe session writes the statements it sent there (``bench/probe_throughput.py`` sends
+the same statements again with a plain driver loop, the machine's limit for the probes' throughput)."""
+
+
+def _write_recording(engine: str, statements: list[tuple[str, tuple[Any, ...] | None]]) -> None:
+    folder = Path(os.environ[STATEMENT_LOG_ENV])
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, _ = tempfile.mkstemp(prefix=f"{engine}-", suffix=".pickle", dir=folder)
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(statements, out)
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def literal(value: Any) -> str:
+    """``value`` as an SQL literal both engines read, for reproductions a human pastes into a client."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, bytes):
+        return "X'" + value.hex() + "'"
+    if isinstance(value, dt.datetime):
+        return "'" + value.strftime("%Y-%m-%d %H:%M:%S") + "'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def normalise(value: Any, family: str) -> Any:
+    """Driver values made comparable across engines: UTC-naive datetimes, bools, parsed JSON, TIME, UUID text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, dt.timedelta) and family == "time":
+        seconds = int(value.total_seconds())
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if family == "boolean" and isinstance(value, int):
+        return bool(value)
+    if family == "json" and isinstance(value, str | bytes):
+        return json.loads(value)
+    if isinstance(value, uuid.UUID):  # PostgreSQL's uuid; MySQL's stand-in holds the same canonical text
+        return str(value)
+    return value

@@ -1,1 +1,0 @@
-"""Fetch database engine binaries into a private directory, for machines without Docker."""
