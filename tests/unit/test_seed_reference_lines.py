@@ -34,3 +34,16 @@ def test_one_row_per_line_in_file_order_at_every_scale(setup, scale):
     assert world.rows_at_scale("codes") == 3
     frame = world.generate("codes")
     assert list(frame.gen.cols["code"].data) == ["I10", "E11.9", "J45.909"]  # not weighted draws: no repeats
+
+
+def test_the_old_spelling_refs_each_names_the_one_that_replaced_it(setup):
+    """``refs: {x: {from: f, each: true}}`` was a second way to say "row i is line i"; it now fails in one line
+    that says how the profile writes it, instead of being an unknown key."""
+    from dbintegrity.seed import ProfileError
+
+    schema, folder = setup
+    (folder / "seed_profile.yml").write_text(
+        "version: 1\nfixtures: fx\ntables:\n  codes:\n    rows: 3\n    refs: {c: {from: codes, each: true}}\n"
+        "    columns: {code: {ref: c.code}}\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"refs\.c\.each: .*rows: \{lines: codes\}.*codes\.<column>"):
+        load_profile(folder / "seed_profile.yml", schema, "p", seed=0, default_fixtures=folder / "fx")

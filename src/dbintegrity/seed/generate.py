@@ -117,8 +117,7 @@ class TableGen:
                 if len(candidates) == 0:
                     raise ProfileError(f"{self.world.profile.where}: tables.{self.name}.refs.{name}: no line of "
                                        f"{ref.path.name} satisfies {slot.where.text}")
-            each = slot is not None and slot.each  # refs: {each: true}, or the table's rows: {lines: ...}
-            if each or (tp is not None and tp.lines == ref.name and (slot is None or slot.where is None)):
+            if tp is not None and tp.lines == ref.name and (slot is None or slot.where is None):  # rows: {lines: ...}
                 pick = np.arange(self.n) % len(candidates)  # row i is line i
             else:
                 w = ref.weights[candidates]

@@ -23,8 +23,7 @@ Top level::
                                          # order, at every scale (a code table holds the codes there are)
         min_rows: 20                     # at any scale
         max_rows: 12                     # at any scale (optional): a dimension of a fixed size
-        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file;
-                                         # each: true: row i takes line i (a dimension listing the file)
+        refs: {chronic: {from: icd10, where: "chronic = 1"}}   # named draws of a reference file
         columns: {<column or _hidden>: <spec>}
         rules: [{name: ..., why: ..., check: "<SQL condition>"}, {name: ..., unique: [cols], where: ...}]
 
@@ -123,8 +122,6 @@ class Slot:
     name: str
     ref: str
     where: Expr | None = None
-    each: bool = False
-    """Row i takes line i (and round again): a dimension table that lists the file, each line once."""
 
 
 @dataclass(frozen=True)
@@ -230,13 +227,14 @@ def _table(profile: Profile, contract: Schema, table: Table, body: Any, where: s
     for name, raw in (body.get("refs") or {}).items():
         w = f"{where}.refs.{name}"
         if not isinstance(raw, dict) or "from" not in raw:
-            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>, each: true|false}}")
-        _unknown(raw, {"from", "where", "each"}, w)
+            raise ProfileError(f"{w}: expected {{from: <reference file>, where: <condition>}}")
+        if "each" in raw:  # one spelling for "row i is line i": the table's own row count says it
+            raise ProfileError(f"{w}.each: a table that lists a reference file once says so with "
+                               f"rows: {{lines: {raw['from']}}}, and its columns read {raw['from']}.<column>")
+        _unknown(raw, {"from", "where"}, w)
         ref = str(raw["from"])
         profile.fixtures.ref(ref)  # exists?
-        if not isinstance(raw.get("each", False), bool):
-            raise ProfileError(f"{w}.each: expected true or false, got {raw['each']!r}")
-        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"), bool(raw.get("each", False)))
+        tp.slots[name] = Slot(name, ref, _expr(raw.get("where"), f"{w}.where"))
     parser = _SpecParser(profile, contract, table, tp)
     rows = body.get("rows", profile.default_rows)
     if isinstance(rows, dict) and set(rows) == {"lines"}:
