@@ -103,13 +103,14 @@ def sweep_stale_dirs(base: Path | None) -> list[Path]:
         return removed
     for entry in root.glob(f"{PREFIX}*-*"):
         pid_text = entry.name[len(PREFIX):].split("-", 1)[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)) and entry.is_dir():
+        if pid_text.isdigit() and not pid_alive(int(pid_text)) and entry.is_dir():
             remove_dir(entry)
             removed.append(entry)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one we may not signal counts: it is somebody's, and alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

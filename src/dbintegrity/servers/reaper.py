@@ -21,6 +21,8 @@ import subprocess
 import sys
 from typing import Any
 
+from dbintegrity.servers.processes import pid_alive
+
 RUN_LABEL = "dbintegrity.run"
 HOST_LABEL = "dbintegrity.host"
 PID_LABEL = "dbintegrity.pid"
@@ -85,23 +87,13 @@ def sweep() -> list[str]:
         host = socket.gethostname()
         for row in _listed(client, [f"{HOST_LABEL}={host}"]):
             pid = str((row.get("Labels") or {}).get(PID_LABEL, ""))
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 with contextlib.suppress(Exception):
                     client.api.remove_container(row["Id"], force=True, v=True)
                     removed.append(row["Id"][:12])
     finally:
         client.close()
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def main(token: str) -> int:
