@@ -504,37 +504,50 @@ def test_url_run_drops_the_roles_its_pack_created_and_no_other(engine, dbi_confi
         owner.close()
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
-def test_sigterm_ends_dbintegrity_check_within_seconds(engine, provider, dbi_config, tmp_path):
-    """``dbintegrity check`` cancelled by CI (SIGTERM) mid-gate: it ends within seconds, non-zero, and
-    leaves no server, container or scratch dir."""
+def sigterm_a_check(dbi_config: Config, tmp_path: Path, engines: list[str], options: list[str], *,
+                    ready: str, is_ready: Callable[[Path, int], object], settle: float, allowed: float,
+                    ) -> tuple[int | None, float, str, Path, int]:
+    """Start ``dbintegrity check`` over ``engines``, wait until ``is_ready(workdir, pid)``, let its probes run
+    for ``settle`` seconds, send SIGTERM to the command alone (as CI does when it cancels a job) and wait
+    up to ``allowed`` seconds: (exit code, seconds it took, output, workdir, pid)."""
     workdir = tmp_path / "work"
-    argv = [sys.executable, "-m", "dbintegrity.cli", "check", pack_name(dbi_config), "--engines", engine,
-            "--packs", str(dbi_config.packs_dir), "--workdir", str(workdir),
-            *provider_options(dbi_config, engine, provider), *binaries(dbi_config, tmp_path)]
+    argv = [sys.executable, "-m", "dbintegrity.cli", "check", pack_name(dbi_config), "--engines", ",".join(engines),
+            "--packs", str(dbi_config.packs_dir), "--workdir", str(workdir), *options,
+            *binaries(dbi_config, tmp_path)]
     log = tmp_path / "check.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path,
                                 env=inner_env(tmp_path / "unused.json"))
     run = InnerRun(proc, log, tmp_path / "unused.json")
     try:
-        # Its server is up (a process in the workdir, or a container of its run) and its probes are running.
-        run.wait_until("its server", lambda: reaper.containers_of(proc.pid) if provider == "docker"
-                       else [x for x in leftovers(workdir) if x.startswith("process")])
-        time.sleep(2.0)  # into the gate's probes
+        run.wait_until(ready, lambda: is_ready(workdir, proc.pid))
+        time.sleep(settle)  # into the gate's probes
         sent = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        code = run.wait(INTERRUPT_TIMEOUT_S)
+        code = run.wait(allowed)
         took = time.monotonic() - sent
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
-    output = run.output()
+    return code, took, run.output(), workdir, proc.pid
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_sigterm_ends_dbintegrity_check_within_seconds(engine, provider, dbi_config, tmp_path):
+    """``dbintegrity check`` cancelled by CI (SIGTERM) mid-gate: it ends within seconds, non-zero, and
+    leaves no server, container or scratch dir."""
+    def server_up(workdir: Path, pid: int) -> object:  # a process in the workdir, or a container of its run
+        return reaper.containers_of(pid) if provider == "docker" else [
+            x for x in leftovers(workdir) if x.startswith("process")]
+
+    code, took, output, workdir, pid = sigterm_a_check(
+        dbi_config, tmp_path, [engine], provider_options(dbi_config, engine, provider),
+        ready="its server", is_ready=server_up, settle=2.0, allowed=INTERRUPT_TIMEOUT_S)
     assert code != 0, f"dbintegrity check exited 0 after SIGTERM; output:\n{output}"
     assert took <= INTERRUPT_TIMEOUT_S, f"dbintegrity check ended {took:.1f} s after SIGTERM"
     assert "Traceback" not in output, output
-    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check", output, pid=proc.pid)
+    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check", output, pid=pid)
 
 
 def test_sigterm_ends_a_check_of_engines_side_by_side_within_seconds(dbi_config, tmp_path):
@@ -544,30 +557,13 @@ def test_sigterm_ends_a_check_of_engines_side_by_side_within_seconds(dbi_config,
     if len(dbi_config.engines) < 2:
         pytest.skip(f"needs two engines; this run has {', '.join(dbi_config.engines)}")
     engines = list(dbi_config.engines[:2])
-    workdir = tmp_path / "work"
-    argv = [sys.executable, "-m", "dbintegrity.cli", "check", pack_name(dbi_config), "--engines", ",".join(engines),
-            "--jobs", "2", "--packs", str(dbi_config.packs_dir), "--workdir", str(workdir),
-            *[opt for engine in engines for opt in provider_options(dbi_config, engine)],
-            *binaries(dbi_config, tmp_path)]
-    log = tmp_path / "check.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path,
-                                env=inner_env(tmp_path / "unused.json"))
-    run = InnerRun(proc, log, tmp_path / "unused.json")
-    try:
-        # Both servers are starting, each in its own worker's directory; then the probes run.
-        run.wait_until("both servers", lambda: workdir.is_dir() and len(list(workdir.glob("dbintegrity-*"))) >= 2)
-        time.sleep(5.0)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        code = run.wait(INTERRUPT_TIMEOUT_S * 2)
-        took = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-    output = run.output()
+    code, took, output, workdir, pid = sigterm_a_check(
+        dbi_config, tmp_path, engines,
+        ["--jobs", "2", *[opt for engine in engines for opt in provider_options(dbi_config, engine)]],
+        ready="both servers",  # each starting in its own worker's directory; then the probes run
+        is_ready=lambda workdir, _pid: workdir.is_dir() and len(list(workdir.glob("dbintegrity-*"))) >= 2,
+        settle=5.0, allowed=INTERRUPT_TIMEOUT_S * 2)
     assert code == 130, f"dbintegrity check exited {code} after SIGTERM, expected 130; output:\n{output}"
     assert "stopped" in output and " ok" not in output, f"an interrupted check gave a verdict:\n{output}"
     assert took <= INTERRUPT_TIMEOUT_S * 2, f"dbintegrity check over two engines ended {took:.1f} s after SIGTERM"
-    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check over two engines", output, pid=proc.pid)
+    assert_nothing_left(workdir, "after SIGTERM to dbintegrity check over two engines", output, pid=pid)
