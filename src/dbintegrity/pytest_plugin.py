@@ -438,16 +438,23 @@ without its teardown, leaving its servers' directories behind.
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodeready(node: Any) -> None:
-    pid = _worker_pid(node)
+def pytest_xdist_newgateway(gateway: Any) -> None:
+    """A worker's process is known from the moment its gateway exists, not only once it is ready: a worker
+    starts its engine's server while it comes up, and a signal then must reach it too (measured: SIGTERM
+    during "bringing up nodes" left the command running past its 20 s)."""
+    pid = _gateway_pid(gateway)
     if pid is not None:
         _WORKER_PIDS.add(pid)
 
 
-def _worker_pid(node: Any) -> int | None:
+def _gateway_pid(gateway: Any) -> int | None:
     """execnet keeps a popen worker's process in ``gateway._io.popen``; other gateway kinds have none."""
-    pid = getattr(getattr(getattr(getattr(node, "gateway", None), "_io", None), "popen", None), "pid", None)
+    pid = getattr(getattr(getattr(gateway, "_io", None), "popen", None), "pid", None)
     return pid if isinstance(pid, int) else None
+
+
+def _worker_pid(node: Any) -> int | None:
+    return _gateway_pid(getattr(node, "gateway", None))
 
 
 @pytest.hookimpl(optionalhook=True)
