@@ -121,6 +121,23 @@ def test_view_join_operator_makes_left_inner_and_inner_mismatched():
         change_view_join(sqlglot.parse_one("SELECT id FROM t", read="postgres"))
 
 
+def test_view_join_operator_changes_the_same_join_in_both_dialects():
+    """MySQL stores a view's joins nested, the last one outermost; the first join written is still the one changed."""
+    mysql = sqlglot.parse_one(
+        "select `d`.`id` AS `doctor_id`,`dep`.`name` AS `department_name` from ((`db`.`doctors` `d` join "
+        "`db`.`specialties` `s` on((`s`.`id` = `d`.`specialty_id`))) left join `db`.`departments` `dep` "
+        "on((`dep`.`id` = `d`.`department_id`))) where (`d`.`status` = 'active')", read="mysql")
+    postgres = sqlglot.parse_one(
+        "SELECT d.id AS doctor_id, dep.name AS department_name FROM doctors d JOIN specialties s "
+        "ON s.id = d.specialty_id LEFT JOIN departments dep ON dep.id = d.department_id "
+        "WHERE d.status = 'active'::doctors_status", read="postgres")
+    assert change_view_join(mysql) == ('JOIN "db"."specialties" AS "s" ON "s"."id" = "d"."specialty_id" -> '
+                                       '"s"."id" <> "d"."specialty_id"')
+    assert "LEFT JOIN" in mysql.sql(dialect="mysql")
+    assert change_view_join(postgres) == "JOIN specialties AS s ON s.id = d.specialty_id -> s.id <> d.specialty_id"
+    assert "LEFT JOIN" in postgres.sql(dialect="postgres")
+
+
 def test_a_time_equals_the_timedelta_mysql_gives_for_a_views_time_column():
     """PyMySQL returns TIME as a timedelta; the base table's row, read back through the contract, is a time."""
     assert viewmeaning.same(dt.time(4, 42, 7), dt.timedelta(seconds=16927))

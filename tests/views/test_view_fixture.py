@@ -126,3 +126,25 @@ def test_the_session_clock_freezes_near_the_wanted_instant(engine, dbi_runtime, 
         assert abs(probe.now() - real) < dt.timedelta(minutes=1)
     finally:
         probe.close()
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "postgres"])
+def test_outer_join_made_inner_is_caught_by_a_row_without_the_parent(dialect, tmp_path, capsys, dbi_config):
+    """hospital_oltp's active doctors include those without a department (``doctors.department_id`` is nullable,
+    the view LEFT JOINs ``departments``).  An inner join drops them and answers the same for every doctor that
+    has one: only a row written with the key NULL tells the two apart, so the probe writes one on purpose."""
+    _needs(dialect, dbi_config)
+    packs = tmp_path / "packs"
+    shutil.copytree(FIXTURE.parents[1] / "sql" / "hospital_oltp", packs / "hospital_oltp")
+    ddl = packs / "hospital_oltp" / dialect / "05_views.sql"
+    text = ddl.read_text()
+    assert text.count("LEFT JOIN departments dep ON dep.id = d.department_id") == 1
+    ddl.write_text(text.replace("LEFT JOIN departments dep ON dep.id = d.department_id",
+                                "JOIN departments dep ON dep.id = d.department_id"))
+    code = main(["check", "hospital_oltp", "--packs", str(packs), "--engine", dialect,
+                 "--provider", dbi_config.provider, *dbi_config.engine_flags(),
+                 "--pytest-args", "-k", "vw_active_doctors"])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 1, text  # before the probe wrote such a row, the mutant passed the gate
+    assert f"test_view_answers[{dialect}-vw_active_doctors:view(vw_active_doctors)]" in text

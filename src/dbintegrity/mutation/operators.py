@@ -424,8 +424,12 @@ def change_view_filter(tree: exp.Expr) -> str:
 
 def change_view_join(tree: exp.Expr) -> str:
     """The view's first JOIN changed: a LEFT JOIN becomes an INNER JOIN (groups without rows vanish); an inner
-    join's first ``=`` in ON becomes ``<>`` (rows meet the wrong partners)."""
-    join = next((j for j in tree.find_all(exp.Join)), None)
+    join's first ``=`` in ON becomes ``<>`` (rows meet the wrong partners).
+
+    First in the order the query writes its joins (depth first): MySQL stores ``a JOIN b ... LEFT JOIN c ...`` as
+    ``((a JOIN b ...) LEFT JOIN c ...)``, where a breadth-first walk meets the last join first, so the two
+    dialects of one view would get different mutants."""
+    join = next((j for j in tree.find_all(exp.Join, bfs=False)), None)
     if join is None:
         raise NotApplicable("the view has no JOIN to change")
     if (join.args.get("side") or "").upper() in ("LEFT", "RIGHT", "FULL"):

@@ -10,7 +10,9 @@ For one view of ``views.yml`` (:mod:`dbintegrity.probes.view_meaning`), one Hypo
    around the frozen clock (now, a second either side, midnight, a week on);
 3. for each aggregate, insert up to two linked rows of the table it is over;
 4. look: every ``from`` row the example wrote must be in the view exactly when the oracle says, once, with
-   the oracle's values;
+   the oracle's values; then again with more ``from`` rows at the edges of the filter, and one per parent
+   read through a nullable foreign key with that key NULL (an inner join where the view needs an outer
+   one loses that row);
 5. change the facts and look again: the steered row gets ``disappears_with`` (it must leave the view);
    each aggregate gains one more row (``counts_with``: the count rises by exactly one, the sum by exactly
    the row's value), which then gets ``uncounts_with``.
@@ -158,6 +160,29 @@ class ViewProbe:
                               required=False) is not None:
                     made += 1
 
+    def without_optional_parents(self, data: st.DataObject, target: Candidate) -> None:
+        """One more row of the ``from`` table per parent the meaning reads through a nullable foreign key, with
+        that key NULL (``appears_with``'s values otherwise): the oracle gives it the parent's columns as NULL.
+        Synthesis gives the probe's other rows a parent for every key, so without this row a view that joins
+        such a parent with an inner join instead of an outer one (a doctor without a department leaves the
+        list of active doctors) would answer like the meaning."""
+        columns = self.schema.tables[self.meaning.source].columns
+        ctx = {**target.context, **(self.clock.context() if self.clock else {})}
+        base = {c: e.value(ctx) for c, e in self.meaning.appears_with.items()}
+        for alias, hops in self.meaning.parents.items():
+            keys = hops[0].fk.columns
+            cols = [columns.get(c) for c in keys]
+            if any(c is None or not c.nullable or not c.writable for c in cols) or set(keys) & set(base):
+                continue
+            try:
+                plan: Plan = data.draw(valid_plan(self.schema, self.meaning.source, {**base, **dict.fromkeys(keys)},
+                                                  fresh_parents=True, clocks=self.clocks()),
+                                       label=f"{self.meaning.source} row without its {alias} parent")
+            except Unsynthesizable:
+                continue  # no valid row lacks that parent (a CHECK or a trigger needs it)
+            self.write(plan, f"insert {self.meaning.source} row with {', '.join(keys)} NULL (no {alias} parent)",
+                       required=False)
+
     def linked(self, data: st.DataObject, agg: Aggregate, group: Mapping[str, Any],
                fixed: Mapping[str, Neutral]) -> dict[str, Any]:
         """A new row of ``agg.over`` whose FK chain reaches ``group``, intermediate rows made fresh."""
@@ -245,8 +270,10 @@ def run_example(data: st.DataObject, probe: ProbeSession, meaning: Meaning, sche
     mine = _find(cands, meaning, probe, group_key)
     if mine is not None:
         vp.edges(data, mine)
+        vp.without_optional_parents(data, mine)
         if len(vp.steps) > 1:
-            mine = _find(vp.look("rows at the filter's edges"), meaning, probe, group_key)
+            mine = _find(vp.look("rows at the filter's edges and without optional parents"), meaning, probe,
+                         group_key)
     if steered and meaning.disappears_with:
         if mine is None or not mine.qualifies:
             reject()  # other columns keep it out; the free examples cover that
