@@ -138,6 +138,12 @@ class Table:
     checks: list[Check] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
+    non_transactional: str | None = field(default=None, compare=False)
+    """The storage engine of a table that keeps its rows outside transactions (MySQL's and MariaDB's MyISAM,
+    MEMORY, ARCHIVE, Aria...), as the live catalogue names it; None for a transactional table, and always on
+    PostgreSQL.  Rows written to such a table survive ROLLBACK, so a probe's rows would meet the next probe's:
+    probes do not write to it (:meth:`dbintegrity.probe.ProbeSession.writes_to`).  Never part of a contract:
+    it is how one engine stores the table, not a rule the schema states."""
 
     @property
     def uniques(self) -> list[tuple[str, ...]]:

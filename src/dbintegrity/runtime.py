@@ -239,7 +239,9 @@ class Runtime:
     def probe_session(self, engine: str, pack: str) -> ProbeSession:
         database = self.probe_database(engine, pack)
         conn = self.connect(engine, database, autocommit=False)
-        probe = ProbeSession(self.engine(engine), conn, self.contract(pack))
+        live = self.live_schema(engine, pack)  # how this engine stores the tables: the contract cannot say
+        probe = ProbeSession(self.engine(engine), conn, self.contract(pack),
+                             {name: t.non_transactional for name, t in live.tables.items() if t.non_transactional})
         self.backfill(engine, pack, conn)  # probes draw dates from decades past: historical rows
         return probe
 

@@ -369,6 +369,12 @@ class Engine(abc.ABC):
         needs nothing but the engine; None where the engine has no such statement."""
         return None
 
+    def make_transactional(self, table: str) -> str:
+        """The statement that moves a table the catalogue calls non-transactional
+        (:attr:`dbintegrity.model.Table.non_transactional`) to a storage engine with transactions, for the
+        skip line that tells the user how to have its probes run; empty where every table is transactional."""
+        return ""
+
     def script_databases(self, statements: Sequence[Statement]) -> list[str]:
         """Databases the script creates or switches to, which this engine maps onto the run's own database
         (MySQL's ``CREATE DATABASE oh; USE oh;``); none where a database holds namespaces of its own."""
