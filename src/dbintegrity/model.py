@@ -165,6 +165,11 @@ class Schema:
     privileges: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     """Grantee -> table -> granted operations in the form of :func:`grants` (``SELECT``, ``UPDATE(notes)``).
     Only grants to roles other than the tables' owner; a role with no grant at all is not listed."""
+    cycles_writable: bool = field(default=False, compare=False)
+    """Rows that reference each other through NOT NULL foreign keys in a cycle may be planned, to be written
+    together in one statement: true on the copy of a contract that a probe session of an engine with
+    ``writable_cte_inserts`` holds.  Elsewhere synthesis refuses such rows as before, so a probe falls back
+    (a nullable key left NULL, a descendant left out) instead of skipping when it comes to write them."""
 
     def __repr__(self) -> str:
         # Short on purpose: Hypothesis describes strategies by their arguments, and a schema is large.
