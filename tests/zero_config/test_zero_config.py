@@ -45,7 +45,8 @@ CASES = [
         "film_rental_pg/postgres", "postgres", [],
         {"check_verdict", "default", "enum_domain", "fk_on_delete", "fk_on_update", "fk_rejects_orphan",
          "not_null", "unique", "view_columns", "trigger"},
-        ["store.manager_staff_id is a NOT NULL foreign key in a cycle (staff -> store -> staff)",
+        # the staff <-> store cycle is written in one statement on PostgreSQL; what stops it is store's identity key
+        ["staff.store_id references store.store_id, which the engine fills itself (GENERATED ALWAYS AS IDENTITY)",
          "film.fulltext = NULL was accepted on INSERT and a value stored instead: BEFORE INSERT trigger "
          "film_fulltext",
          "which the engine fills itself (GENERATED ALWAYS AS IDENTITY)",

@@ -85,6 +85,12 @@ class Capabilities:
     fk_actions_fire_triggers: bool = True
     """Rows deleted or changed by a foreign-key action (ON DELETE CASCADE, SET NULL) fire their table's
     triggers, so an audit trigger records them; InnoDB's foreign-key actions fire no triggers."""
+    writable_cte_inserts: bool = False
+    """INSERTs in a ``WITH`` clause (``WITH a AS (INSERT ...) INSERT ...``) are one statement whose foreign
+    keys are checked when it ends (PostgreSQL), so rows that reference each other through NOT NULL keys in a
+    cycle can be written together: probes of such a cycle run instead of skipping.  MySQL has neither; turning
+    its foreign-key checks off to build the rows is not done, since the gate would then trust rows no engine
+    checked."""
     timestamp_null_stores_now: bool = False
     """NULL written into a NOT NULL ``TIMESTAMP`` column (INSERT or UPDATE) stores the current time instead of
     being refused: MariaDB does, whatever ``explicit_defaults_for_timestamp`` says (measured on 10.11 and
@@ -368,6 +374,12 @@ class Engine(abc.ABC):
         """The table's DDL as the engine prints it (MySQL ``SHOW CREATE TABLE``), for a reproduction that
         needs nothing but the engine; None where the engine has no such statement."""
         return None
+
+    def make_transactional(self, table: str) -> str:
+        """The statement that moves a table the catalogue calls non-transactional
+        (:attr:`dbintegrity.pack.model.Table.non_transactional`) to a storage engine with transactions, for the
+        skip line that tells the user how to have its probes run; empty where every table is transactional."""
+        return ""
 
     def script_databases(self, statements: Sequence[Statement]) -> list[str]:
         """Databases the script creates or switches to, which this engine maps onto the run's own database

@@ -138,6 +138,12 @@ class Table:
     checks: list[Check] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
+    non_transactional: str | None = field(default=None, compare=False)
+    """The storage engine of a table that keeps its rows outside transactions (MySQL's and MariaDB's MyISAM,
+    MEMORY, ARCHIVE, Aria...), as the live catalogue names it; None for a transactional table, and always on
+    PostgreSQL.  Rows written to such a table survive ROLLBACK, so a probe's rows would meet the next probe's:
+    probes do not write to it (:meth:`dbintegrity.probes.session.ProbeSession.writes_to`).  Never part of a contract:
+    it is how one engine stores the table, not a rule the schema states."""
 
     @property
     def uniques(self) -> list[tuple[str, ...]]:
@@ -159,6 +165,11 @@ class Schema:
     privileges: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     """Grantee -> table -> granted operations in the form of :func:`grants` (``SELECT``, ``UPDATE(notes)``).
     Only grants to roles other than the tables' owner; a role with no grant at all is not listed."""
+    cycles_writable: bool = field(default=False, compare=False)
+    """Rows that reference each other through NOT NULL foreign keys in a cycle may be planned, to be written
+    together in one statement: true on the copy of a contract that a probe session of an engine with
+    ``writable_cte_inserts`` holds.  Elsewhere synthesis refuses such rows as before, so a probe falls back
+    (a nullable key left NULL, a descendant left out) instead of skipping when it comes to write them."""
 
     def __repr__(self) -> str:
         # Short on purpose: Hypothesis describes strategies by their arguments, and a schema is large.

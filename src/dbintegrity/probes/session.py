@@ -22,6 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dbintegrity.engines.base import Engine
 from dbintegrity.pack.model import Schema, Table
 from dbintegrity.probes.synthesis import Insert, Plan
@@ -51,10 +53,14 @@ class ProbeFailure(AssertionError):
 class ProbeSession:
     """One connection, one transaction; see the module docstring."""
 
-    def __init__(self, engine: Engine, conn: Any, schema: Schema) -> None:
+    def __init__(self, engine: Engine, conn: Any, schema: Schema,
+                 non_transactional: Mapping[str, str] | None = None) -> None:
         self.engine = engine
         self.conn = conn
         self.schema = schema
+        self.non_transactional: Mapping[str, str] = non_transactional or {}
+        """Table -> storage engine, for the live tables whose rows survive ROLLBACK (read from the engine's
+        catalogue, not the contract: the same pack may be stored otherwise on another engine)."""
         self.log: list[str] = []
         engine.prepare_session(conn)
         engine.check_constraints_at_once(conn)  # the transaction every example's savepoint lives in
@@ -104,15 +110,48 @@ class ProbeSession:
             self._raw("RELEASE SAVEPOINT dbi_stmt")
         return Outcome(True)
 
+    def writes_to(self, table: str) -> None:
+        """Skip the probe, before anything is written, when ``table`` keeps its rows through ROLLBACK.
+
+        Every probe's isolation is its rolled-back transaction: a row left in a MyISAM table by one example
+        collides with the next example's row (``ERROR 1062 Duplicate entry``), or answers a later probe's
+        look.  No verdict drawn from such a table could be trusted, so its writes are not attempted.  Every
+        write of a probe (the target row, its parents, its world's descendants) passes through here.
+        """
+        storage = self.non_transactional.get(table)
+        if storage is not None:
+            pytest.skip(not_rolled_back(self.engine, table, storage))
+
     def insert(self, table: str, row: Mapping[str, Any]) -> Outcome:
+        self.writes_to(table)
+        return self.run(*self._insert_sql(table, row))
+
+    def _insert_sql(self, table: str, row: Mapping[str, Any]) -> tuple[str, list[Any]]:
         q = self.engine.quote
         cols = list(row)
         if not cols:
-            return self.run(f"INSERT INTO {self.engine.quote_table(table)} DEFAULT VALUES" if self._savepoints
-                            else f"INSERT INTO {self.engine.quote_table(table)} () VALUES ()")
+            return (f"INSERT INTO {self.engine.quote_table(table)} DEFAULT VALUES" if self._savepoints
+                    else f"INSERT INTO {self.engine.quote_table(table)} () VALUES ()"), []
         sql = (f"INSERT INTO {self.engine.quote_table(table)} ({', '.join(q(c) for c in cols)}) "
                f"VALUES ({', '.join(['%s'] * len(cols))})")
-        return self.run(sql, [_param(row[c]) for c in cols])
+        return sql, [_param(row[c]) for c in cols]
+
+    def put_together(self, rows: Sequence[Insert]) -> Outcome:
+        """Insert the rows of a NOT NULL foreign-key cycle in one statement (``WITH a AS (INSERT ...) INSERT
+        ...``), whose keys the engine checks when the statement ends; skip the probe, saying so, on an engine
+        that checks each row as it is written (capability ``writable_cte_inserts``)."""
+        if len(rows) == 1 and rows[0].together is None:
+            return self.put(rows[0])
+        if not self.engine.capabilities.writable_cte_inserts:
+            cycle = next((ins.together.cycle for ins in rows if ins.together is not None), "")
+            pytest.skip(f"cannot probe: {cycle}: its rows can only be written together, in one statement, and "
+                        f"{self.engine.name} checks each row's keys as it is written (the probes do not turn "
+                        "foreign-key checks off)")
+        for ins in rows:
+            self.writes_to(ins.table)
+        parts = [self._insert_sql(ins.table, ins.row) for ins in rows]
+        ctes = ", ".join(f"dbi_row{i} AS ({sql})" for i, (sql, _params) in enumerate(parts[:-1]))
+        return self.run(f"WITH {ctes} {parts[-1][0]}", [p for _sql, params in parts for p in params])
 
     def put(self, ins: Insert) -> Outcome:
         """Insert one row of a plan; a row the plan needs only to exist (``exists_key``) is looked up first
@@ -122,24 +161,28 @@ class ProbeSession:
         return self.insert(ins.table, ins.row)
 
     def apply(self, plan: Plan) -> tuple[int, Outcome]:
-        """Insert a plan's rows in order; stop at the first rejection (index and outcome)."""
-        for i, ins in enumerate(plan.inserts):
-            out = self.put(ins)
+        """Insert a plan's rows in order, a cycle's rows together; stop at the first rejection (index of the
+        first row of the rejected statement, and outcome)."""
+        at = 0
+        for rows in statements_of(plan.inserts):
+            out = self.put_together(rows)
             if not out.ok:
-                return i, out
+                return at, out
+            at += len(rows)
         return len(plan.inserts), Outcome(True)
 
     def build_parents(self, plan: Plan) -> Outcome:
         """Insert every row of ``plan`` but its target; a rejection raises the probe's failure: the rows
         were built to be valid, so a refusal here is the schema (or the builder) breaking a promise."""
-        for ins in plan.inserts[:-1]:
-            out = self.put(ins)
+        for rows in statements_of(plan.inserts[:-1]):
+            out = self.put_together(rows)
             if not out.ok:
                 raise self.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
-                                rows=str(ins.row))
+                                rows="; ".join(str(ins.row) for ins in rows))
         return Outcome(True)
 
     def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> Outcome:
+        self.writes_to(table)
         q = self.engine.quote
         sets = ", ".join(f"{q(c)} = %s" for c in values)
         where, params = self._where(key)
@@ -147,6 +190,7 @@ class ProbeSession:
                         [*map(_param, values.values()), *params])
 
     def delete(self, table: str, key: Mapping[str, Any]) -> Outcome:
+        self.writes_to(table)
         where, params = self._where(key)
         return self.run(f"DELETE FROM {self.engine.quote_table(table)} WHERE {where}", params)
 
@@ -285,6 +329,27 @@ class ProbeSession:
             cur.execute(sql)
         else:
             cur.execute(sql, params)
+
+
+def statements_of(inserts: Sequence[Insert]) -> Iterator[list[Insert]]:
+    """A plan's inserts as the statements that write them: one row each, but the consecutive rows of one NOT
+    NULL foreign-key cycle (:attr:`dbintegrity.probes.synthesis.Insert.together`) in one."""
+    batch: list[Insert] = []
+    for ins in inserts:
+        if batch and (ins.together is None or ins.together != batch[-1].together):
+            yield batch
+            batch = []
+        batch.append(ins)
+    if batch:
+        yield batch
+
+
+def not_rolled_back(engine: Engine, table: str, storage: str) -> str:
+    """The skip line of a probe that would write to a non-transactional table: which table, its storage
+    engine, why that stops the probe, and the statement that lets it run."""
+    remedy = engine.make_transactional(table)
+    return (f"cannot probe: {table} is {storage}: rows written by a probe survive ROLLBACK, so probes that write to "
+            f"it are skipped" + (f"; convert it with {remedy} to have them probed" if remedy else ""))
 
 
 _NOT_FOUND_BY = frozenset({"enum", "set", "float", "double", "json", "binary"})

@@ -38,6 +38,9 @@ Draw = Callable[[st.SearchStrategy[Any]], Any]
 ALPHABET = string.ascii_letters + string.digits
 MAX_DEPTH = 8
 _serial = itertools.count(1)
+_groups = itertools.count(1)
+CYCLE_DEPTH = 2
+"""The shallowest row a NOT NULL foreign-key cycle closes onto: below the target (0) and its parents (1)."""
 
 
 class Retry(Exception):
@@ -55,6 +58,37 @@ class Insert:
     exists_key: dict[str, Any] | None = None
     """Set when the plan needs only that a row with this key exists (the parent a column's DEFAULT points
     at, which the schema's own data may hold already): the probe inserts it only if it is not there."""
+    together: Together | None = None
+    """Set on the consecutive rows of a plan that reference each other through NOT NULL foreign keys in a
+    cycle: none can go first, so they are written in one statement (where the engine can, see
+    :meth:`dbintegrity.probes.session.ProbeSession.put_together`)."""
+
+
+@dataclass(frozen=True)
+class Together:
+    """Rows of a NOT NULL foreign-key cycle, which only exist when written together."""
+
+    group: int
+    """Which rows go together: the same number on each of them, unique within the run."""
+    cycle: str
+    """The foreign key that closes the cycle and the cycle's tables, for skip lines:
+    ``concept_class.concept_class_concept_id is a NOT NULL foreign key in a cycle (concept_class -> concept ->
+    concept_class)``."""
+
+
+@dataclass
+class _Open:
+    """A row :class:`PlanBuilder` has begun and not yet finished (its parents come first)."""
+
+    table: str
+    row: dict[str, Any]
+    depth: int
+    mark: int
+    """How many inserts the plan held when the row was begun: its parents are those after."""
+    links: list[tuple[Table, ForeignKey, dict[str, Any]]] = field(default_factory=list)
+    """Rows among its parents whose NOT NULL foreign key closes a cycle back to this row: their key columns
+    take this row's values once it has them."""
+    cycle: str = ""
 
 
 @dataclass
@@ -146,11 +180,27 @@ class PlanBuilder:
         self.used: dict[tuple[str, str], set[Any]] = {}
         self.keep_broken: frozenset[str] = frozenset()
         """CHECKs (by text) the target row is meant to break: not steered towards passing."""
+        self._open: list[_Open] = []
+        self._closed: dict[str, dict[str, Any]] = {}
+        """Per table, a row of a cycle this plan has closed already (see :meth:`_closed_row`)."""
 
     def row(self, table_name: str, overrides: Mapping[str, Any] | None = None, *,
             omit: frozenset[str] = frozenset(), fresh_parents: bool = False, depth: int = 0,
             trail: tuple[str, ...] = ()) -> dict[str, Any]:
         """Add the inserts for one row of ``table_name`` (and its parents) and return the row."""
+        opened = _Open(table_name, {}, depth, len(self.plan.inserts))
+        self._open.append(opened)
+        try:
+            row = self._row(opened, table_name, overrides, omit=omit, fresh_parents=fresh_parents, depth=depth,
+                            trail=trail)
+            if opened.links:
+                self._close_cycle(opened)
+            return row
+        finally:
+            self._open.pop()  # rows are begun and finished last in, first out
+
+    def _row(self, opened: _Open, table_name: str, overrides: Mapping[str, Any] | None, *,
+             omit: frozenset[str], fresh_parents: bool, depth: int, trail: tuple[str, ...]) -> dict[str, Any]:
         table = self.schema.tables.get(table_name)
         if table is None:
             raise Unsynthesizable(f"table {table_name} is not in the contract")
@@ -158,7 +208,7 @@ class PlanBuilder:
             raise Unsynthesizable(f"foreign keys nest deeper than {MAX_DEPTH} levels from {trail[0]}")
         overrides = dict(overrides or {})
         target = depth == 0
-        row: dict[str, Any] = {}
+        row = opened.row
         skip = auto_columns(table) | set(omit)
         for fk in table.foreign_keys:
             if any(c in overrides for c in fk.columns):
@@ -222,6 +272,41 @@ class PlanBuilder:
         self.plan.inserts.append(Insert(table_name, row))
         return row
 
+    def _close_cycle(self, opened: _Open) -> None:
+        """The row ``opened`` is finished: give the rows that close a cycle back to it its key, and mark it and
+        every row made for it since it was begun as one statement's rows (an enclosing cycle's group, when
+        there is one, takes them all in turn)."""
+        for child_table, fk, child in opened.links:
+            missing = [rc for rc in fk.ref_columns if rc not in opened.row]
+            if missing:
+                raise Unsynthesizable(f"{child_table.name}.{fk.key} references {fk.ref_table}.{missing[0]}, "
+                                      f"{_unknown_why(self.schema, fk.ref_table, missing[0])}: the probe cannot know "
+                                      "its value")
+            child.update({c: opened.row[rc] for c, rc in zip(fk.columns, fk.ref_columns, strict=True)})
+            try:
+                self._assume(all(check.check_passes(as_stored(child_table, child)) for check in checks_of(child_table)))
+            except Unsupported as exc:
+                raise Unsynthesizable(f"{child_table.name}: {exc}") from None
+        together = Together(next(_groups), opened.cycle)
+        for ins in self.plan.inserts[opened.mark:]:
+            ins.together = together
+            self._closed.setdefault(ins.table, ins.row)
+
+    def _closed_row(self, table: str, depth: int) -> dict[str, Any] | None:
+        """A row of ``table`` that a closed cycle left in the plan, to be the parent of a row at ``depth`` - 1.
+
+        Every NOT NULL foreign key into a cycle would otherwise start a lap of its own: an OMOP table names a
+        dozen concepts, each a concept, its domain, vocabulary and concept class, each of those a concept
+        again (300 rows for one visit_detail).  Parents deeper than the target's own (which the FK probes
+        delete and re-key, so they stay the target's alone) may share one such row.
+        """
+        if depth < CYCLE_DEPTH:
+            return None
+        row = self._closed.get(table)
+        if row is None or not any(ins.row is row for ins in self.plan.inserts):
+            return None  # none yet, or its inserts were taken back (a nullable parent that could not be made)
+        return row
+
     def _assume(self, condition: bool) -> None:
         """Hypothesis's ``assume`` inside a test; :class:`Retry` for a builder driven by a Random alone."""
         if not condition:
@@ -275,13 +360,11 @@ class PlanBuilder:
             for c in fk.columns:
                 row[c] = None
             return
-        if circular:
-            cycle = (*trail[trail.index(fk.ref_table):], fk.ref_table) if fk.ref_table in trail else trail
-            raise Unsynthesizable(f"{table.name}.{fk.key} is a NOT NULL foreign key in a cycle "
-                                  f"({' -> '.join(cycle)}): the probe writes each row in its own statement, so none of the "
-                                  "cycle's rows can go first (an engine that checks keys at the end of a statement "
-                                  "or of a transaction accepts them written together: the probes do not do that)")
-        if nullable and not (fresh and depth == 0):
+        if circular and self._close_to_ancestor(table, fk, row):
+            return
+        if (done := self._closed_row(fk.ref_table, depth + 1)) is not None:
+            parent = done
+        elif nullable and not (fresh and depth == 0):
             mark = len(self.plan.inserts)
             try:  # a parent that cannot be made (too deep, in a NOT NULL cycle...) is no reason to give up
                 parent = self.row(fk.ref_table, depth=depth + 1, trail=trail)
@@ -340,6 +423,35 @@ class PlanBuilder:
             return  # this plan already holds that parent
         self.row(fk.ref_table, values, depth=depth + 1, trail=trail)
         self.plan.inserts[-1].exists_key = values  # row() adds the parent last, after its own parents
+
+    def _close_to_ancestor(self, table: Table, fk: ForeignKey, row: dict[str, Any]) -> bool:
+        """A NOT NULL foreign key back into a row still being made: point it at that row, whose key is drawn
+        later, and have them written together.  Neither the target row (probes write it on their own, often
+        twice) nor its parents (the rows the FK probes delete and re-key) are such rows: a key back to them gets
+        a fresh parent instead, and the cycle closes further on, among rows made only for it (concept ->
+        concept_class -> concept -> concept_class -> that concept).  Otherwise the cycle's own NO ACTION key
+        would hold the probed parent, and a CASCADE in its place would go unseen.  A row that references its
+        own table is refused, as before: the cycle would be one row referencing itself."""
+        if fk.ref_table == table.name:
+            raise Unsynthesizable(f"{table.name}.{fk.key} is a NOT NULL foreign key into its own table: each row needs "
+                                  "another row of the table before it, so the probe cannot write a first one")
+        if not self.schema.cycles_writable:
+            trail = [o.table for o in self._open]
+            cycle = [*trail[len(trail) - 1 - trail[::-1].index(fk.ref_table):], fk.ref_table]
+            raise Unsynthesizable(f"{table.name}.{fk.key} is a NOT NULL foreign key in a cycle ({' -> '.join(cycle)}): "
+                                  "none of the cycle's rows can go first, and this engine checks each row's keys as "
+                                  "it is written (the probes write a cycle's rows in one statement where the engine "
+                                  "checks keys when the statement ends: capability writable_cte_inserts)")
+        ancestor = next((o for o in reversed(self._open[:-1]) if o.table == fk.ref_table), None)
+        if ancestor is None or ancestor.depth < CYCLE_DEPTH:
+            return False
+        tables = [o.table for o in self._open[self._open.index(ancestor):]]
+        ancestor.cycle = (f"{table.name}.{fk.key} is a NOT NULL foreign key in a cycle "
+                          f"({' -> '.join([*tables, fk.ref_table])})")
+        for c in fk.columns:
+            row[c] = None  # until the ancestor has its key (see _close_cycle)
+        ancestor.links.append((table, fk, row))
+        return True
 
     def _cycle_parent(self, table: Table, fk: ForeignKey, row: dict[str, Any], depth: int,
                       trail: tuple[str, ...]) -> bool:

@@ -13,20 +13,23 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from dbintegrity.changes.ddlobjects import object_of
 from dbintegrity.changes.since import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTION_BY_NAME, Config
 from dbintegrity.engines import get_engine
+from dbintegrity.engines.base import Engine
 from dbintegrity.errors import ConfigError, ContractError, PackError
 from dbintegrity.pack import contract, namespaces
 from dbintegrity.pack.discovery import CONTRACT_FILE, select
@@ -36,6 +39,7 @@ from dbintegrity.runner.step_summary import append_step_summary
 from dbintegrity.servers import interrupts
 from dbintegrity.servers.runtime import Runtime
 from dbintegrity.sqltext.inputs import Inputs, parse_defines
+from dbintegrity.sqltext.split import Statement
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 ZERO_CONFIG_PACK = "schema"
@@ -298,6 +302,8 @@ def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junit
         (pack_dir / CONTRACT_FILE).write_text(contract.dump(derived, ZERO_CONFIG_PACK, engine), encoding="utf-8")
         print(f"derived a contract for {sum(1 for _ in derived.tables)} tables and {len(derived.views)} views "
               f"from {' '.join(map(str, sql))} on {engine}", file=sys.stderr)
+        for line in dropped_foreign_keys(derived, statements, eng):
+            print(line, file=sys.stderr)
         if SAMPLE_ENV not in os.environ and len(derived.tables) > BIG_SCHEMA_TABLES:
             os.environ[SAMPLE_ENV] = str(BIG_SCHEMA_SAMPLE)  # _sampling restores the environment afterwards
             print(f"{len(derived.tables)} tables: running {BIG_SCHEMA_SAMPLE} items per probe kind, the same ones "
@@ -305,6 +311,42 @@ def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junit
         return _run_gate(local, [ZERO_CONFIG_PACK], junitxml=junitxml, extra=extra, verbose=verbose, by_kind=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+_STRING = re.compile(r"'(?:[^'\\]|\\.|'')*'")
+_COMMENT = re.compile(r"/\*(?!!).*?\*/|(?:--\s|#)[^\n]*", re.S)
+_REFERENCES = re.compile(r"\bREFERENCES\b", re.I)
+
+
+def dropped_foreign_keys(derived: Schema, statements: Sequence[Statement], engine: Engine) -> list[str]:
+    """One line per non-transactional table whose FOREIGN KEY clauses the engine dropped without a word.
+
+    MySQL and MariaDB parse a FOREIGN KEY (or inline REFERENCES) clause of a MyISAM table and discard it:
+    the key is not in the catalogue, so the derived contract has no item for it and no probe could say it
+    is missing.  The files' intent is still known, so the run says what was lost instead of staying silent.
+    A finding, not a skip: there is no contract item to skip.
+    """
+    declared: dict[str, list[Statement]] = {}
+    by_lower = {name.lower(): name for name, t in derived.tables.items() if t.non_transactional}
+    for st in statements:
+        obj = object_of(st.text)
+        table = by_lower.get(obj.name.rsplit(".", 1)[-1].lower()) if obj.kind == "table" else None
+        if table is not None:
+            text = _COMMENT.sub(" ", _STRING.sub("''", st.text))
+            declared.setdefault(table, []).extend([st] * len(_REFERENCES.findall(text)))
+    lines = []
+    for table, found in sorted(declared.items()):
+        t = derived.tables[table]
+        if len(found) <= len(t.foreign_keys):
+            continue
+        where = ", ".join(sorted({f"{st.path.name}:{st.line}" for st in found}))
+        remedy = engine.make_transactional(table)
+        lines.append(f"{table} is {t.non_transactional}: the engine dropped the {len(found)} foreign key"
+                     f"{'s' if len(found) != 1 else ''} the files declare on it ({where}) without an error, so "
+                     "they are neither enforced nor in the derived contract, and no probe tests them"
+                     + (f"; create it with a storage engine that keeps them ({remedy}, then add the keys "
+                        "again) to have them probed" if remedy else ""))
+    return lines
 
 
 def _nothing_found(runtime: Runtime, engine: str, sql: list[Path], derived: Schema) -> str:

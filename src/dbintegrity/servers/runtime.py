@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
@@ -241,7 +242,13 @@ class Runtime:
     def probe_session(self, engine: str, pack: str) -> ProbeSession:
         database = self.probe_database(engine, pack)
         conn = self.connect(engine, database, autocommit=False)
-        probe = ProbeSession(self.engine(engine), conn, self.contract(pack))
+        live = self.live_schema(engine, pack)  # how this engine stores the tables: the contract cannot say
+        eng = self.engine(engine)
+        schema = self.contract(pack)
+        if eng.capabilities.writable_cte_inserts:
+            schema = dataclasses.replace(schema, cycles_writable=True)
+        probe = ProbeSession(eng, conn, schema,
+                             {name: t.non_transactional for name, t in live.tables.items() if t.non_transactional})
         self.backfill(engine, pack, conn)  # probes draw dates from decades past: historical rows
         return probe
 

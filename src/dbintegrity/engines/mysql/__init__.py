@@ -177,6 +177,10 @@ class MySQLEngine(Engine):
         with self.connection(server, None) as conn, conn.cursor() as cur:
             cur.execute(f"DROP USER IF EXISTS {name}")  # drops roles too; the name comes from list_roles
 
+    def make_transactional(self, table: str) -> str:
+        """InnoDB is the storage engine with transactions (and foreign keys) on every MySQL and MariaDB."""
+        return f"ALTER TABLE {self.quote_table(table)} ENGINE=InnoDB"
+
     def load_hint(self, conn: Any, exc: BaseException | None) -> str:
         """ER_NO_SUCH_TABLE for a table that exists in another letter case: the schema was written for a
         server with ``lower_case_table_names=1`` (Windows, macOS, or configured so), which folds names."""
@@ -239,11 +243,14 @@ class MySQLEngine(Engine):
     def introspect(self, conn: Any, database: str, schemas: Sequence[str] = ()) -> Schema:
         schema = Schema()
         with conn.cursor(pymysql.cursors.DictCursor) as cur:
+            # A table of a storage engine without transactions (MyISAM, MEMORY, Aria...) keeps every row written
+            # to it through ROLLBACK: the engine's own information_schema.engines says which engines those are.
             cur.execute(
-                "SELECT table_name AS t FROM information_schema.tables "
-                "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name", (database,))
+                "SELECT t.table_name AS t, CASE WHEN e.transactions = 'NO' THEN t.engine END AS ntx "
+                "FROM information_schema.tables t LEFT JOIN information_schema.engines e ON e.engine = t.engine "
+                "WHERE t.table_schema = %s AND t.table_type = 'BASE TABLE' ORDER BY t.table_name", (database,))
             for row in cur.fetchall():
-                schema.tables[row["t"]] = Table(row["t"])
+                schema.tables[row["t"]] = Table(row["t"], non_transactional=row["ntx"])
             cur.execute(
                 "SELECT table_name AS t, column_name AS c, data_type AS dt, column_type AS ct, "
                 "is_nullable AS n, column_default AS d, extra AS x, generation_expression AS g, "

@@ -50,7 +50,7 @@ class PostgresEngine(Engine):
     gx_data_source = "postgres"
     base_capabilities = Capabilities(
         error_aborts_transaction=True, template_databases=True, check_constraints=True, row_level_security=True,
-        schemas_in_database=True,
+        schemas_in_database=True, writable_cte_inserts=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         # 23001 restrict_violation: PostgreSQL 18 refuses a delete under ON DELETE RESTRICT with it (15: 23503)
