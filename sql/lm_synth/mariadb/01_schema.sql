@@ -1,18 +1,17 @@
--- lm_synth pack, MariaDB dialect (MariaDB 10.10 and newer): stands in for ../mysql/01_schema.sql, the same
--- tables, columns, keys and rules with the same names, so all engines snapshot to one contract.yml.  Every
--- table differs from the MySQL file in two spellings (../README.md, "MariaDB"):
+-- lm_synth pack, MariaDB dialect: stands in for ../mysql/01_schema.sql, the same tables, columns, keys and
+-- rules with the same names, so all engines snapshot to one contract.yml.  Every table differs from the
+-- MySQL file in one of two spellings (../README.md, "MariaDB"):
 --
 -- Collation: the seed's utf8mb4_0900_ai_ci is unknown to MariaDB 10.11 (ERROR 1273).  MariaDB's
 -- utf8mb4_uca1400_nopad_ai_ci (10.10 and newer) is the same kind of collation (Unicode Collation Algorithm,
--- accent- and case-insensitive, NO PAD: 'a' and 'a ' differ), and the one MariaDB 11.8 itself reads
--- utf8mb4_0900_ai_ci as; each table states it, as the MySQL file states the seed's.
+-- accent- and case-insensitive, NO PAD: 'a' and 'a ' differ), and compares as MariaDB 11.8 compares
+-- utf8mb4_0900_ai_ci; each table states it, as the MySQL file states the seed's.
 --
--- UUIDs: MariaDB has a UUID type (10.7 and newer), so the keys are that type, not MySQL's CHAR(36) with a
--- canonical-form CHECK.  Introspection reads it as the contract type `uuid`, as PostgreSQL's; like
--- PostgreSQL's, it stores 16 bytes and gives back the canonical text (lower-case hex, 8-4-4-4-12), takes
--- upper-case or hyphen-less input and stores it canonically, and refuses anything else (ERROR 1292).
---
--- The site-code grammar is REGEXP '(?-i)...': MariaDB has no REGEXP_LIKE (the README's engine differences).
+-- Regular expressions (the UUID keys' canonical form, the site-code grammar) are REGEXP '(?-i)...': MariaDB
+-- has no REGEXP_LIKE; (?-i) makes the match case-sensitive as 'c' does on MySQL.  The UUID keys are MySQL's
+-- CHAR(36) stand-in, which introspection reads as the contract type `uuid`, not MariaDB's own UUID type:
+-- that type refuses a quarter of all 128-bit values (version nibble 8-f with variant nibble 0-7, ERROR 1292),
+-- which PostgreSQL's uuid and the MySQL stand-in accept.
 
 -- Dimension: the 12 fictional facilities (codes such as LM-SNW, LM-BLH).
 CREATE TABLE dim_site (
@@ -90,7 +89,7 @@ CREATE TABLE ed_baseline_rates (
 -- Fact: ~1000 synthetic patients, UUID keys, the LHA they live in and their home facility.  age_group is
 -- derived from age by the database (the bands of the projections), so the two never disagree.
 CREATE TABLE patients (
-  patient_id UUID NOT NULL PRIMARY KEY,
+  patient_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
   age SMALLINT NOT NULL,
   age_group VARCHAR(5) GENERATED ALWAYS AS (
     CASE WHEN age < 5 THEN '0-4' WHEN age < 15 THEN '5-14' WHEN age < 25 THEN '15-24'
@@ -98,6 +97,7 @@ CREATE TABLE patients (
   gender CHAR(1) NOT NULL,
   lha_id INT NOT NULL,
   facility_home_id INT NOT NULL,
+  CONSTRAINT patients_patient_id_uuid CHECK (patient_id REGEXP '(?-i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
   CONSTRAINT patients_age_range CHECK (age BETWEEN 0 AND 120),
   CONSTRAINT patients_gender CHECK (gender IN ('F', 'M')),
   CONSTRAINT patients_lha_fk FOREIGN KEY (lha_id) REFERENCES dim_lha (lha_id),
@@ -108,14 +108,16 @@ CREATE TABLE patients (
 -- Fact: ~2000 ED visits: where, when (arrival, departure), how urgent (CTAS acuity 1-5), how it ended, and
 -- the ED service (Pediatric or Adult) that saw the patient.  A patient's encounters go with the patient.
 CREATE TABLE ed_encounters (
-  encounter_id UUID NOT NULL PRIMARY KEY,
-  patient_id UUID NOT NULL,
+  encounter_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  patient_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   site_id INT NOT NULL,
   arrival_ts DATETIME NOT NULL,
   departure_ts DATETIME,
   acuity SMALLINT NOT NULL,
   disposition VARCHAR(20) NOT NULL,
   ed_subservice VARCHAR(10) NOT NULL,
+  CONSTRAINT ed_encounters_encounter_id_uuid CHECK (encounter_id REGEXP '(?-i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+  CONSTRAINT ed_encounters_patient_id_uuid CHECK (patient_id REGEXP '(?-i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
   CONSTRAINT ed_encounters_patient_fk FOREIGN KEY (patient_id) REFERENCES patients (patient_id) ON DELETE CASCADE,
   CONSTRAINT ed_encounters_site_fk FOREIGN KEY (site_id) REFERENCES dim_site (site_id),
   CONSTRAINT ed_encounters_departure CHECK (departure_ts >= arrival_ts),
@@ -129,14 +131,16 @@ CREATE TABLE ed_encounters (
 -- days, and whether the stay had Alternate Level of Care days (a patient who no longer needs acute care
 -- waiting for a bed elsewhere).
 CREATE TABLE ip_stays (
-  stay_id UUID NOT NULL PRIMARY KEY,
-  patient_id UUID NOT NULL,
+  stay_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  patient_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   site_id INT NOT NULL,
   program_id INT NOT NULL,
   subprogram_id INT NOT NULL,
   admission_date DATE NOT NULL,
   length_of_stay INT NOT NULL,
   alc_flag BOOLEAN NOT NULL DEFAULT FALSE,
+  CONSTRAINT ip_stays_stay_id_uuid CHECK (stay_id REGEXP '(?-i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
+  CONSTRAINT ip_stays_patient_id_uuid CHECK (patient_id REGEXP '(?-i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
   CONSTRAINT ip_stays_patient_fk FOREIGN KEY (patient_id) REFERENCES patients (patient_id) ON DELETE CASCADE,
   CONSTRAINT ip_stays_site_fk FOREIGN KEY (site_id) REFERENCES dim_site (site_id),
   CONSTRAINT ip_stays_program_fk FOREIGN KEY (program_id) REFERENCES dim_program (program_id),
