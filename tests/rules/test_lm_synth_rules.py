@@ -1,10 +1,11 @@
 """lm_synth's keys and character set by behaviour, on every engine, against the pack README.
 
-UUID keys: native on PostgreSQL, ``CHAR(36)`` with a canonical-form CHECK on MySQL (one contract type).  The
-README promises that both give back the same canonical text (lower-case hex, 8-4-4-4-12) and that no key
-is ever stored in another spelling: upper-case or hyphen-less input is refused (MySQL) or stored
-canonically (PostgreSQL).  Hypothesis draws UUIDs and spellings of them; each example is rolled back.
-On MySQL, every table has the seed's character set and collation.
+UUID keys: native on PostgreSQL, ``CHAR(36)`` with a canonical-form CHECK on MySQL and MariaDB (one contract
+type).  The README promises that all give back the same canonical text (lower-case hex, 8-4-4-4-12) and that
+no key is ever stored in another spelling: upper-case or hyphen-less input is refused (MySQL, MariaDB) or
+stored canonically (PostgreSQL).  Hypothesis draws UUIDs and spellings of them; each example is rolled back.
+On MySQL every table has the seed's character set and collation, on MariaDB the collation its file names
+in place of it (the README's "MariaDB").
 """
 
 from __future__ import annotations
@@ -71,19 +72,24 @@ def test_uuid_keys_are_only_ever_stored_canonically(probe, key, spelling):
             assert done.kind in ("check", "invalid_value", "out_of_range"), done  # refused, not mangled
 
 
+# Per dialect folder of the MySQL family: the collation its 01_schema.sql gives every table.
+TABLE_COLLATION = {"mysql": "utf8mb4_0900_ai_ci", "mariadb": "utf8mb4_uca1400_nopad_ai_ci"}
+
+
 def test_mysql_tables_have_the_seeds_character_set(probe, engine):
-    if get_engine(engine).spec.name != "mysql":
-        pytest.skip("a character set per table is MySQL's; PostgreSQL's databases are UTF8 as a whole")
+    dialect = get_engine(engine).spec.dialect_dirs[0]
+    if dialect not in TABLE_COLLATION:
+        pytest.skip(f"a character set per table is the MySQL family's; {dialect}'s databases are UTF8 as a whole")
     cur = probe.conn.cursor()
     try:
         cur.execute("SELECT table_name, table_collation FROM information_schema.tables "
                     "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")
         collations = dict(cur.fetchall())
-        cur.execute("SELECT table_name, column_name, character_set_name, collation_name "
-                    "FROM information_schema.columns WHERE table_schema = DATABASE() AND data_type = 'char' "
-                    "AND character_maximum_length = 36")
+        cur.execute("SELECT table_name, column_name, data_type, character_set_name, collation_name "
+                    "FROM information_schema.columns WHERE table_schema = DATABASE() "
+                    "AND column_name IN ('patient_id', 'encounter_id', 'stay_id')")
         uuid_columns = cur.fetchall()
     finally:
         cur.close()
-    assert len(collations) == 9 and set(collations.values()) == {"utf8mb4_0900_ai_ci"}, collations
-    assert len(uuid_columns) == 5 and {(c[2], c[3]) for c in uuid_columns} == {("ascii", "ascii_bin")}, uuid_columns
+    assert len(collations) == 9 and set(collations.values()) == {TABLE_COLLATION[dialect]}, collations
+    assert len(uuid_columns) == 5 and {tuple(c[2:]) for c in uuid_columns} == {("char", "ascii", "ascii_bin")}, uuid_columns

@@ -41,6 +41,27 @@ def test_mutations_restate_a_uuid_column_as_the_stand_in() -> None:
     assert column_type(Column("patient_id", "uuid", False)) == UUID_TYPE
 
 
+class _DataType:
+    """A catalog that answers whether a column is of MariaDB's UUID type (information_schema.columns)."""
+
+    def __init__(self, data_type: str) -> None:
+        self.data_type = data_type
+
+    def rows(self, query: str, params=()):
+        assert "data_type = 'uuid'" in query and params == ("ed_encounters", "patient_id")
+        return [(1,)] if self.data_type == "uuid" else []
+
+
+def test_mariadb_mutations_restate_its_uuid_type_as_uuid_and_the_stand_in_as_it_is() -> None:
+    from dbintegrity.engines.mariadb.mutations import MariaDBMutations
+
+    column = Column("patient_id", "uuid", True)  # drop_not_null: the contract column after the mutation
+    assert MariaDBMutations(_DataType("uuid")).drop_not_null("ed_encounters", column) == [
+        "ALTER TABLE `ed_encounters` MODIFY `patient_id` UUID NULL"]
+    assert MariaDBMutations(_DataType("char")).drop_not_null("ed_encounters", column) == [
+        f"ALTER TABLE `ed_encounters` MODIFY `patient_id` {UUID_TYPE} NULL"]
+
+
 def test_random_matches_cover_a_range_where_examples_take_its_ends() -> None:
     pattern = "^LM-[A-Z]{3}$"
     ends = {x for x in examples(pattern) if re.fullmatch(pattern[1:-1], x)}

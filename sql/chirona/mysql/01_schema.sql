@@ -2,7 +2,7 @@
 -- the original (the seed targets PostgreSQL); same tables, columns in the same order, keys and rules, so
 -- both dialects snapshot to one contract.yml.  The seed's namespace "ChironaSchema" is a database here:
 -- the suite maps CREATE DATABASE / USE onto the run's own database, and the contract names tables bare
--- on both engines (../README.md, "Names").  MySQL has no exclusion constraints: 02_rules.sql enforces
+-- on both engines (../README.md, "Names").  MySQL has no exclusion constraints: 02_rules_locking.sql enforces
 -- no double booking with triggers of the same behaviour.
 
 CREATE DATABASE IF NOT EXISTS ChironaSchema;

@@ -1,8 +1,8 @@
 -- chirona pack, PostgreSQL dialect: the business rules ../README.md documents, with the same trigger
--- names as ../mysql/02_rules.sql.  Double booking is refused by the exclusion constraints of
--- 01_schema.sql at all times; the rules below hold for applications, and are lifted only in backfill mode
--- (../session.yml: chirona.backfill = 'on', honoured for a superuser or the table's owner) in which
--- dbintegrity's own sessions load existing records.
+-- names as ../mysql/02_rules.sql and ../mysql/02_rules_locking.sql.  Double booking is refused by the
+-- exclusion constraints of 01_schema.sql at all times; the rules below hold for applications, and are
+-- lifted only in backfill mode (../session.yml: chirona.backfill = 'on', honoured for a superuser or the
+-- table's owner) in which dbintegrity's own sessions load existing records.
 SET search_path TO "ChironaSchema", public;
 
 CREATE FUNCTION "ChironaSchema".chirona_backfilling(relid oid) RETURNS boolean

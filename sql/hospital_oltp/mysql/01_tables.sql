@@ -5,6 +5,8 @@
 -- in ../README.md (the 52-table decision, every FK action and why, the rules, the engine differences).
 --
 -- Files: 01_tables.sql (the 52 tables, parents first, each with its domain in the comment),
+-- 01_tables_regex.sql (the business keys' grammars: CHECKs with regular expressions, a file of their own
+-- because MariaDB spells them otherwise: ../mariadb/01_tables_regex.sql stands in for it there),
 -- 02_foreign_keys.sql (the 82 foreign keys), 03_rules.sql (rules across rows, as triggers),
 -- 04_audit.sql (audit triggers on the PHI tables), 05_views.sql (the seed's 15 views).
 -- Every table has id (AUTO_INCREMENT), created_at and, except audit_logs, updated_at with
@@ -21,8 +23,7 @@ CREATE TABLE icd10_codes (
   is_billable BOOLEAN NOT NULL DEFAULT TRUE,
   created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
-  CONSTRAINT icd10_codes_code_key UNIQUE (code),
-  CONSTRAINT icd10_codes_code_format CHECK (REGEXP_LIKE(code, '^[A-TV-Z][0-9][0-9A-Z]([.][0-9A-Z]{1,4})?$', 'c'))
+  CONSTRAINT icd10_codes_code_key UNIQUE (code)
 );
 
 -- cpt_codes: CPT procedure codes (five characters: four digits and a digit, F, T or U)
@@ -35,7 +36,6 @@ CREATE TABLE cpt_codes (
   created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
   CONSTRAINT cpt_codes_code_key UNIQUE (code),
-  CONSTRAINT cpt_codes_code_format CHECK (REGEXP_LIKE(code, '^[0-9]{4}[0-9FTU]$', 'c')),
   CONSTRAINT cpt_codes_base_price_not_negative CHECK (base_price >= 0)
 );
 
@@ -131,8 +131,7 @@ CREATE TABLE doctors (
   CONSTRAINT doctors_email_key UNIQUE (email),
   INDEX doctors_user_id_idx (user_id),
   INDEX doctors_department_id_idx (department_id),
-  INDEX doctors_specialty_id_idx (specialty_id),
-  CONSTRAINT doctors_npi_format CHECK (REGEXP_LIKE(npi, '^[12][0-9]{9}$', 'c'))
+  INDEX doctors_specialty_id_idx (specialty_id)
 );
 
 -- patients: patients (MRN: 'MRN' and seven digits)
@@ -153,8 +152,7 @@ CREATE TABLE patients (
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
   CONSTRAINT patients_mrn_key UNIQUE (mrn),
   INDEX patients_last_name_first_name_idx (last_name, first_name),
-  INDEX patients_primary_doctor_id_idx (primary_doctor_id),
-  CONSTRAINT patients_mrn_format CHECK (REGEXP_LIKE(mrn, '^MRN[0-9]{7}$', 'c'))
+  INDEX patients_primary_doctor_id_idx (primary_doctor_id)
 );
 
 -- appointment_types: kinds of appointment and their usual length
@@ -342,7 +340,6 @@ CREATE TABLE specialists (
   CONSTRAINT specialists_npi_key UNIQUE (npi),
   CONSTRAINT specialists_license_number_key UNIQUE (license_number),
   INDEX specialists_specialty_id_idx (specialty_id),
-  CONSTRAINT specialists_npi_format CHECK (REGEXP_LIKE(npi, '^[12][0-9]{9}$', 'c')),
   CONSTRAINT specialists_consultation_fee_not_negative CHECK (consultation_fee >= 0)
 );
 
@@ -427,7 +424,6 @@ CREATE TABLE medications (
   created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
   CONSTRAINT medications_ndc_code_key UNIQUE (ndc_code),
-  CONSTRAINT medications_ndc_format CHECK (REGEXP_LIKE(ndc_code, '^([0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}-[0-9]{2}|[0-9]{5}-[0-9]{4}-[0-9])$', 'c')),
   CONSTRAINT medications_unit_price_not_negative CHECK (unit_price >= 0)
 );
 
@@ -565,7 +561,6 @@ CREATE TABLE lab_tests (
   created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
   updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
   CONSTRAINT lab_tests_code_key UNIQUE (code),
-  CONSTRAINT lab_tests_code_format CHECK (REGEXP_LIKE(code, '^[1-9][0-9]{0,6}-[0-9]$', 'c')),
   CONSTRAINT lab_tests_reference_range_order CHECK (reference_low <= reference_high),
   CONSTRAINT lab_tests_price_not_negative CHECK (price >= 0)
 );
