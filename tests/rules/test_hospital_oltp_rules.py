@@ -1,6 +1,7 @@
 """The rules across rows of hospital_oltp by behaviour, on every engine (``sql/hospital_oltp/README.md``, "Rules
 across rows"): a bed holds at most one active admission; a cancellation belongs to a cancelled appointment, which
-then stays cancelled; a prescription never holds two medications marked as a severe interaction.
+then stays cancelled; a prescription never holds two medications marked as a severe interaction; a shift belongs to
+exactly one of a nurse or an administrative staff member.
 
 The oracle is the README's text, re-implemented here in Python over the rows each example writes, never the
 triggers' SQL.  The parents are written in backfill mode (the probes' usual mode); the rows under test in
@@ -41,7 +42,8 @@ def test_readme_states_the_rules():
     text = README.read_text(encoding="utf-8")
     for needle in ("a bed holds at most one active admission", "admissions_one_active_per_bed_insert",
                    "appointment_cancellations_appointment_cancelled_insert", "appointments_cancelled_stays_cancelled",
-                   "prescription_items_no_severe_interaction_insert", "refused, not flagged"):
+                   "prescription_items_no_severe_interaction_insert", "refused, not flagged",
+                   "a shift belongs to exactly one of nurse or staff", "staff_shift_schedules_one_owner_insert"):
         assert needle in text, f"{README} does not document {needle!r}"
 
 
@@ -169,5 +171,40 @@ def test_a_prescription_refuses_a_severe_interaction(engine, pack, probe, dbi_ru
                 _expect(probe, "UPDATE that item to the medication that interacts severely",
                         probe.update("prescription_items", {"medication_id": second}, key), False,
                         "prescription_items_no_severe_interaction")
+    finally:
+        dbi_runtime.backfill(engine, pack, probe.conn)
+
+
+# -- rule 4: a shift belongs to exactly one of nurse or staff ------------------------------------------------------
+OWNERS = ("nurse", "staff", "both", "neither")
+
+
+@OLTP
+@given(data=st.data(), owners=st.sampled_from(OWNERS), then=st.sampled_from(OWNERS))
+def test_a_shift_belongs_to_exactly_one_of_nurse_or_staff(engine, pack, probe, dbi_runtime, data, owners, then):
+    try:
+        with probe.example():
+            nurse = _rows(probe, data, "nurses").target.row["id"]
+            staff = _rows(probe, data, "administrative_staff").target.row["id"]
+            plan: Plan = data.draw(valid_plan(probe.schema, "staff_shift_schedules", {}, fresh_parents=True),
+                                   label="staff_shift_schedules row")
+            for ins in plan.inserts[:-1]:
+                assert probe.insert(ins.table, ins.row).ok, probe.reproduction()
+
+            def owned(row: dict[str, Any], who: str) -> dict[str, Any]:
+                return row | {"nurse_id": nurse if who in ("nurse", "both") else None,
+                              "staff_id": staff if who in ("staff", "both") else None}
+
+            dbi_runtime.session_mode(engine, pack, probe.conn, "application")
+            row = owned(_new(plan.target.row), owners)
+            _expect(probe, f"a shift of {owners}", probe.insert("staff_shift_schedules", row),
+                    owners in ("nurse", "staff"), "staff_shift_schedules_one_owner", row)
+            shift = owned(plan.target.row, "nurse")
+            _expect(probe, "a nurse's shift", probe.insert("staff_shift_schedules", shift), True,
+                    "staff_shift_schedules_one_owner", shift)
+            values = owned({}, then)
+            _expect(probe, f"UPDATE the nurse's shift to one of {then}",
+                    probe.update("staff_shift_schedules", values, {"id": shift["id"]}), then in ("nurse", "staff"),
+                    "staff_shift_schedules_one_owner", values)
     finally:
         dbi_runtime.backfill(engine, pack, probe.conn)

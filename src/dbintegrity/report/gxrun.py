@@ -84,6 +84,7 @@ def run_suite(pack: str, target: Target, rules: list[Rule], primary_keys: dict[s
         by_table.setdefault(rule.table, []).append(rule)
     unreadable: list[RawResult] = []
     queries: dict[str, str] = {}
+    alias: dict[str, str] = {}
     with _datasource(ctx, target) as ds:
         definitions: list[tuple[tuple[str, ...], Any]] = []
         for table, table_rules in by_table.items():
@@ -99,7 +100,7 @@ def run_suite(pack: str, target: Target, rules: list[Rule], primary_keys: dict[s
                 expectation, query = _expectation(gx, rule, get_engine(target.engine).dialect)
                 if query is not None:
                     queries[rule.id] = query
-                suite.add_expectation(expectation)
+                alias[rule.id] = _add(suite, expectation, rule.id)
             vd = ctx.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{pack}.{table}", data=batch, suite=suite))
             definitions.append((primary_keys.get(table, ()), vd))
@@ -127,7 +128,7 @@ def run_suite(pack: str, target: Target, rules: list[Rule], primary_keys: dict[s
     order = {r.id: i for i, r in enumerate(rules)}
     got = {_rule_id(item): item for item in raw}
     # in the rules' order, whatever order GX answered in; a table that could not be read fails every rule on it
-    results = [_raw(r, got[r.id], queries) for r in rules if r.id in got] + unreadable
+    results = [_raw(r, got[alias[r.id]], queries) for r in rules if alias.get(r.id) in got] + unreadable
     results.sort(key=lambda res: order[res.rule.id])
     return SuiteRun(results, index if SITE in sites and index.is_file() else None, timings,
                     str(getattr(gx, "__version__", "")))
@@ -186,6 +187,22 @@ def _checkpoints(gx: Any, ctx: Any, pack: str, definitions: list[tuple[tuple[str
             name=f"{pack}-{n}", validation_definitions=[vd for _, vd in group],
             actions=[], result_format=result_format)))
     return out
+
+
+def _add(suite: Any, expectation: Any, rule_id: str) -> str:
+    """Add ``expectation`` to ``suite``; the id of the rule whose result it gets: its own, or the rule whose equal
+    expectation GX kept instead.
+
+    A suite holds one of two equal expectations (an expectations.yml range that restates a contract CHECK) and
+    drops the other without a word; the dropped rule is then reported with the kept one's result, not lost."""
+    held = len(suite.expectations)
+    suite.add_expectation(expectation)
+    if len(suite.expectations) > held:
+        return rule_id
+    for kept in suite.expectations:
+        if suite._expectations_are_equalish(expectation, kept):
+            return str((kept.meta or {}).get("dbintegrity_id"))
+    raise ReportError(f"{rule_id}: Great Expectations left it out of the suite and kept no equal expectation")
 
 
 def _rule_id(item: dict[str, Any]) -> str:
