@@ -7,3 +7,4 @@
 -- declares MySQL's behaviour (the first label), so it is stated here as ../postgres/01_tables.sql states it.
 ALTER TABLE appointment_cancellations ALTER COLUMN reason SET DEFAULT 'patient_request';  -- appointment_cancellations_appointment_cancelled_insert
 ALTER TABLE prescription_items ALTER COLUMN route SET DEFAULT 'oral';  -- prescription_items_no_severe_interaction_insert
+ALTER TABLE staff_shift_schedules ALTER COLUMN shift_type SET DEFAULT 'day';  -- staff_shift_schedules_one_owner_insert (06_shift_owner.sql)
