@@ -243,7 +243,7 @@ def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                    "same ones every run; 0 runs all (default: all, but 100 in zero-config mode on a schema of "
                    "more than 100 tables); env DBINTEGRITY_SAMPLE")
     p.add_argument("--jobs", type=int, metavar="N", help="engines checked at the same time, each in a pytest-xdist "
-                   "worker of its own, at most N (default 1: one after another; 2 on two engines uses two cores); "
+                   "worker of its own, at most N (default: one per engine, at most one per CPU core; 1: one after another); "
                    "env DBINTEGRITY_JOBS")
     p.add_argument("--schema", action="append", metavar="NAME", help="PostgreSQL: introspect and probe only this "
                    "schema (repeatable; default: every schema the files create); env DBINTEGRITY_SCHEMAS")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from dbintegrity.config import resolve
-from dbintegrity.errors import ConfigError
-from dbintegrity.runner.check import parallel_args
+from dbintegrity.errors import ConfigError, PackError
+from dbintegrity.runner.check import parallel_args, preload_packs, run_check
 from dbintegrity.runner.xdist_engines import EngineScheduling, engine_of
 
 ENGINES = ("mysql", "postgres", "postgres@18")
@@ -59,15 +60,21 @@ def test_a_marked_group_keeps_its_meaning(scheduler):
     assert scheduler._split_scope("tests/x.py::test_a[postgres-1]@slow") == "slow"
 
 
-def test_check_runs_engines_side_by_side_when_asked(monkeypatch, tmp_path):
+def test_check_runs_engines_side_by_side_by_default(monkeypatch, tmp_path):
     dbi_unit_config = resolve([], base=tmp_path)
+    monkeypatch.delenv("DBINTEGRITY_JOBS", raising=False)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     three = replace(dbi_unit_config, engines=ENGINES)
-    assert parallel_args(three, None) == []  # one after another unless asked
+    assert parallel_args(three, None) == ["-n", "2", "--dist", "loadgroup"]  # one per engine, one per core
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert parallel_args(three, None) == []  # one core: one engine after another
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert parallel_args(three, 2) == ["-n", "2", "--dist", "loadgroup"]
     assert parallel_args(three, 3) == ["-n", "3", "--dist", "loadgroup"]
     assert parallel_args(three, 1) == []
     assert parallel_args(replace(dbi_unit_config, engines=("mysql",)), None) == []
+    monkeypatch.setenv("DBINTEGRITY_JOBS", "1")
+    assert parallel_args(three, None) == []  # --jobs 1 through the environment forces serial
     monkeypatch.setenv("DBINTEGRITY_JOBS", "2")
     assert parallel_args(three, None) == ["-n", "2", "--dist", "loadgroup"]
     monkeypatch.setenv("DBINTEGRITY_JOBS", "two")
@@ -75,3 +82,22 @@ def test_check_runs_engines_side_by_side_when_asked(monkeypatch, tmp_path):
         parallel_args(three, None)
     with pytest.raises(ConfigError, match="--jobs 0"):
         parallel_args(three, 0)
+
+
+BAD_PACKS = Path(__file__).resolve().parents[2] / "fixtures" / "bad_packs"
+
+
+@pytest.mark.parametrize(("case", "says"), [("missing_dialect", "no mysql/ folder"),
+                                            ("empty_pack", "contain no SQL statements")])
+def test_an_unreadable_pack_is_the_first_line_before_any_worker_starts(case, says, tmp_path, capsys):
+    """Side by side, workers report in no fixed order: a pack that cannot be read is reported by the command
+    itself, first, before pytest (and so before any server) starts."""
+    cfg = replace(resolve([], base=tmp_path), packs_dir=BAD_PACKS, engines=("mysql", "postgres"), provider="local")
+    errors = preload_packs(cfg, [case])
+    assert errors and all(isinstance(e, PackError) and len(str(e).splitlines()) == 1 for e in errors), errors
+    code = run_check(cfg, packs=[case], junitxml=None, extra=[], verbose=False)
+    out = capsys.readouterr().out.splitlines()
+    assert code == 2
+    assert out == [f"dbintegrity check: error: {e}" for e in errors]  # every engine's line, and nothing before
+    assert says in out[0], out
+    assert preload_packs(replace(cfg, engines=("postgres",)), ["missing_dialect"]) == []  # the engine it has

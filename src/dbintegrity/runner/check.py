@@ -181,19 +181,20 @@ JOBS_ENV = "DBINTEGRITY_JOBS"
 
 
 def parallel_args(cfg: Config, jobs: int | None) -> list[str]:
-    """pytest-xdist options that check the engines side by side (``--jobs N``): one worker per engine (``--dist loadgroup``
+    """pytest-xdist options that check the engines side by side: one worker per engine (``--dist loadgroup``
     keeps each engine's tests, and so its server and templates, in one worker; see the plugin's
     ``pytest_collection_modifyitems``), at most one per CPU core, since each worker keeps a core busy.
 
-    Nothing when there is one engine, one job (the default), or no pytest-xdist: the tests are the same either
-    way.  Not yet the default: under xdist a pack that fails to load is reported by each worker among
-    pytest-xdist's own lines, not as the first line of the output.
+    The default is ``min(engines, cores)``: the engines are separate servers, so on two cores two engines take
+    about half the time.  ``--jobs 1`` (or ``DBINTEGRITY_JOBS=1``) runs them one after another.  Nothing when
+    there is one engine, one job, or no pytest-xdist: the tests are the same either way.  A pack that does not
+    load is reported before the workers start (:func:`preload_packs`), so it is still the first line.
     """
     if jobs is None:
         value = os.environ.get(JOBS_ENV, "").strip()
         if value and not value.isdigit():
             raise ConfigError(f"{JOBS_ENV}={value!r}: expected a whole number of engines checked at the same time")
-        jobs = int(value) if value else 1
+        jobs = int(value) if value else os.cpu_count() or 1
     if jobs < 1:
         raise ConfigError(f"--jobs {jobs}: expected 1 (one engine after another) or more")
     workers = min(jobs, len(cfg.engines))
@@ -235,9 +236,31 @@ def _require_items(cfg: Config, packs: list[str]) -> None:
                             f"write it with `dbintegrity snapshot {pack} --engine {cfg.engines[0]}` and review it")
 
 
+def preload_packs(cfg: Config, packs: list[str]) -> list[PackError]:
+    """Read every pack's SQL for every engine of the run before pytest starts: the one-line errors of packs that
+    cannot be read (no folder for an engine, files without statements, a file the splitter cannot read), one per
+    pack and engine.  Printed before pytest runs, they are the first lines of the output also when the engines
+    run in pytest-xdist workers, whose reports reach the terminal in no fixed order.  What only a server can
+    refuse is still reported by the test that loads the pack."""
+    errors = []
+    for name in packs:
+        pack = select(cfg.packs_dir, [name])[0]
+        for engine in cfg.engines:
+            try:
+                pack.statements(pack.layers(get_engine(engine).spec.dialect_dirs))
+            except PackError as exc:
+                errors.append(exc)
+    return errors
+
+
 def _run_gate(cfg: Config, packs: list[str], *, junitxml: Path | None, extra: list[str], verbose: bool,
-              by_kind: bool = False, notes: list[str] | None = None) -> int:
+              by_kind: bool = False, notes: list[str] | None = None, preload: bool = True) -> int:
     _require_items(cfg, packs)
+    unreadable = preload_packs(cfg, packs) if preload else []  # zero-config read its files already
+    for exc in unreadable:
+        print(f"dbintegrity check: error: {exc}")  # stdout: where the gate's own verdicts and errors go
+    if unreadable:
+        return PACK_ERROR_EXIT
     args = gate_args(cfg, packs)
     args += ["-v"] if verbose else ["-q", "--no-header", "-p", "no:warnings"]
     if junitxml:
@@ -308,7 +331,8 @@ def _zero_config(cfg: Config, sql: list[Path], defines: dict[str, str], *, junit
             os.environ[SAMPLE_ENV] = str(BIG_SCHEMA_SAMPLE)  # _sampling restores the environment afterwards
             print(f"{len(derived.tables)} tables: running {BIG_SCHEMA_SAMPLE} items per probe kind, the same ones "
                   "every run (--sample 0 runs every item)", file=sys.stderr)
-        return _run_gate(local, [ZERO_CONFIG_PACK], junitxml=junitxml, extra=extra, verbose=verbose, by_kind=True)
+        return _run_gate(local, [ZERO_CONFIG_PACK], junitxml=junitxml, extra=extra, verbose=verbose, by_kind=True,
+                         preload=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -374,6 +398,9 @@ def verdict(counts: Counter[str]) -> str:
         return "FAIL"
     return "ok" if counts["passed"] else "none"
 
+
+PACK_ERROR_EXIT = 2
+"""Exit status of a check whose packs cannot be read: an error before any verdict, as the CLI's own errors."""
 
 INTERRUPTED_EXIT = 130
 """Exit status of a check that Ctrl-C or SIGTERM stopped (the shell's 128 + SIGINT)."""

@@ -122,6 +122,10 @@ class PostgresEngine(Engine):
         return '"' + identifier.replace('"', '""') + '"'
 
     def prepare_session(self, conn: Any) -> None:
+        # No server-side prepared statements: psycopg prepares a query on its fifth run and forgets them all on
+        # every ROLLBACK (each example's and each refused statement's ROLLBACK TO SAVEPOINT), then sends
+        # DEALLOCATE ALL, an extra round trip, before the next query: in a probe session that is churn, not reuse.
+        conn.prepare_threshold = None
         conn.execute("SET TIME ZONE 'UTC'")
 
     def freeze_clock(self, utc_now: dt.datetime, wanted: dt.datetime) -> list[str]:
