@@ -184,11 +184,6 @@ class PlanBuilder:
         self._closed: dict[str, dict[str, Any]] = {}
         """Per table, a row of a cycle this plan has closed already (see :meth:`_closed_row`)."""
 
-        self.drawn: frozenset[str] | None = None
-        """The target row's columns whose values Hypothesis draws (None: all of them); the others come from the
-        seeded Random, as a parent's do.  A probe about a foreign key needs Hypothesis for the key, not for the
-        row's twenty other columns: each Hypothesis draw costs about a hundred times a Random one."""
-
     def row(self, table_name: str, overrides: Mapping[str, Any] | None = None, *,
             omit: frozenset[str] = frozenset(), fresh_parents: bool = False, depth: int = 0,
             trail: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -387,7 +382,7 @@ class PlanBuilder:
             row[c] = parent[rc]
 
     def _value(self, table: Table, col: Column, *, unique: bool, target: bool) -> Any:
-        target = target and self.draws and (self.drawn is None or col.name in self.drawn)
+        target = target and self.draws
         if unique and col.name.lower() in checked_columns(table):
             return self._distinct(table, col, target)
         if unique:
@@ -911,18 +906,14 @@ def _type_strategy(col: Column) -> st.SearchStrategy[Any]:
 @st.composite
 def valid_plan(draw: Draw, schema: Schema, table: str, overrides: Mapping[str, Any] | None = None,
                omit: frozenset[str] = frozenset(), fresh_parents: bool = False,
-               keep_broken: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = (),
-               drawn: frozenset[str] | None = None) -> Plan:
+               keep_broken: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = ()) -> Plan:
     """A plan whose every row the schema must accept (but for CHECKs over ``overrides``, the caller's).
 
     ``clocks`` (earliest, latest): when the rows will be written, for CHECKs over a column left to its
-    CURRENT_TIMESTAMP default; the rows then pass at every time in between.  ``drawn``: the target row's
-    columns the probe is about, drawn by Hypothesis; the others come from the plan's seeded Random (None: every
-    column drawn by Hypothesis).
+    CURRENT_TIMESTAMP default; the rows then pass at every time in between.
     """
     builder = PlanBuilder(schema, draw)
     builder.keep_broken = keep_broken
-    builder.drawn = drawn
     builder.clocks = clocks
     builder.row(table, overrides, omit=omit, fresh_parents=fresh_parents)
     return builder.plan
