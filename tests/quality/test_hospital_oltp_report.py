@@ -19,18 +19,12 @@ replace the view with a wrong one, the change a data-quality report is there to 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import io
-import json
 import math
 from typing import Any
 
 import pytest
-
-from dbintegrity.report.command import build, report_database
-from dbintegrity.report.target import Target
-from dbintegrity.seed import seed_database
+from report_claims import assert_claims_hold, assert_exactly_these_fail, claims_of, run_report, seeded_databases
 
 QUALITY = "the report needs the quality extra: pip install 'dbintegrity[quality]'"
 pytest.importorskip("great_expectations", reason=QUALITY)
@@ -115,31 +109,7 @@ CLAIMS = {rule for breaks in BREAKS.values() for rule in breaks}
 @pytest.fixture
 def seeded(dbi_runtime, engine, tmp_path):
     """A fresh seeded hospital_oltp database per use (scale 1, about 1,340 rows), dropped afterwards."""
-    made: list[str] = []
-
-    def make(tag: str) -> str:
-        database = dbi_runtime.database(engine, PACK, tag)
-        made.append(database)
-        seed_database(dbi_runtime, engine, database, PACK, scale=1, seed=5, mode="refuse", progress=False,
-                      log_dir=tmp_path / tag)
-        return database
-    yield make
-    for database in made:
-        dbi_runtime.drop(engine, database)
-
-
-def report(dbi_runtime, dbi_config, engine: str, database: str, out, *, claims_tables: bool = False
-           ) -> tuple[int, dict, str]:
-    """The report's exit status, summary and console text; ``claims_tables``: only the rules (the contract's and
-    the claims) of the tables the claims are about, which are all the statements change (a fifth of the time)."""
-    console = io.StringIO()
-    target = Target(engine, dbi_runtime.server(engine), database)
-    suite = build(dbi_config, PACK)
-    if claims_tables:
-        tables = {r.table for r in suite.rules if r.id in CLAIMS}
-        suite = dataclasses.replace(suite, rules=[r for r in suite.rules if r.table in tables])
-    status = report_database(suite, target, out, stream=console)
-    return status, json.loads((out / "summary.json").read_text(encoding="utf-8")), console.getvalue()
+    yield from seeded_databases(dbi_runtime, engine, tmp_path, PACK)
 
 
 def _rows(cur: Any, sql: str) -> list[tuple]:
@@ -188,19 +158,11 @@ def placeholders(cur: Any) -> dict[str, Any]:
 
 def test_every_claim_of_the_pack_is_broken_here(dbi_config):
     """A claim added to expectations.yml without a dataset that breaks it would go unproven."""
-    from dbintegrity.report import expectations_file as xfile
-
-    rules = xfile.load(dbi_config.packs_dir / PACK / xfile.FILE).rules
-    assert {r.id for r in rules} == CLAIMS
+    assert claims_of(dbi_config, PACK) == CLAIMS
 
 
 def test_seeded_data_meets_the_claims(dbi_runtime, dbi_config, engine, seeded, tmp_path):
-    status, summary, console = report(dbi_runtime, dbi_config, engine, seeded("claims"), tmp_path / "ok")
-
-    results = {e["id"]: e for e in summary["expectations"]}
-    assert status == 0, [e for e in summary["expectations"] if not e["success"]]
-    assert {i for i, e in results.items() if e["status"] == "passed"} >= CLAIMS
-    assert "did not pass" not in console
+    assert_claims_hold(run_report(dbi_runtime, dbi_config, PACK, engine, seeded("claims"), tmp_path / "ok"), CLAIMS)
 
 
 @pytest.mark.parametrize("dataset", sorted(BREAKS))
@@ -218,13 +180,6 @@ def test_broken_claims_fail_by_name(dbi_runtime, dbi_config, engine, seeded, tmp
     finally:
         conn.close()
 
-    status, summary, console = report(dbi_runtime, dbi_config, engine, database, tmp_path / dataset,
-                                      claims_tables=True)
-
-    failed = {e["id"]: e for e in summary["expectations"] if not e["success"]}
     expected = set(BREAKS[dataset]).union(*(ALSO.get(rule, set()) for rule in BREAKS[dataset]))
-    assert status == 1
-    assert set(failed) == expected, sorted(failed)
-    for rule_id in expected:
-        assert failed[rule_id]["status"] == "failed"
-        assert f"FAILED {rule_id}:" in console
+    assert_exactly_these_fail(run_report(dbi_runtime, dbi_config, PACK, engine, database, tmp_path / dataset,
+                                         tables_of=CLAIMS), expected)

@@ -8,14 +8,8 @@ asserted), so every claim is shown to fail on its own.
 
 from __future__ import annotations
 
-import io
-import json
-
 import pytest
-
-from dbintegrity.report.command import build, report_database
-from dbintegrity.report.target import Target
-from dbintegrity.seed import seed_database
+from report_claims import assert_claims_hold, assert_exactly_these_fail, claims_of, run_report, seeded_databases
 
 QUALITY = "the report needs the quality extra: pip install 'dbintegrity[quality]'"
 pytest.importorskip("great_expectations", reason=QUALITY)
@@ -66,41 +60,16 @@ CLAIMS = {rule for breaks in BREAKS.values() for rule in breaks}
 @pytest.fixture
 def seeded(dbi_runtime, engine, tmp_path):
     """A fresh seeded lm_synth database per use (scale 1, 5,636 rows), dropped afterwards."""
-    made: list[str] = []
-
-    def make(tag: str) -> str:
-        database = dbi_runtime.database(engine, PACK, tag)
-        made.append(database)
-        seed_database(dbi_runtime, engine, database, PACK, scale=1, seed=5, mode="refuse", progress=False,
-                      log_dir=tmp_path / tag)
-        return database
-    yield make
-    for database in made:
-        dbi_runtime.drop(engine, database)
-
-
-def report(dbi_runtime, dbi_config, engine: str, database: str, out) -> tuple[int, dict, str]:
-    console = io.StringIO()
-    target = Target(engine, dbi_runtime.server(engine), database)
-    status = report_database(build(dbi_config, PACK), target, out, stream=console)
-    return status, json.loads((out / "summary.json").read_text(encoding="utf-8")), console.getvalue()
+    yield from seeded_databases(dbi_runtime, engine, tmp_path, PACK)
 
 
 def test_every_claim_of_the_pack_is_broken_here(dbi_config):
     """A claim added to expectations.yml without a dataset that breaks it would go unproven."""
-    from dbintegrity.report import expectations_file as xfile
-
-    rules = xfile.load(dbi_config.packs_dir / PACK / xfile.FILE).rules
-    assert {r.id for r in rules} == CLAIMS
+    assert claims_of(dbi_config, PACK) == CLAIMS
 
 
 def test_seeded_data_meets_the_claims(dbi_runtime, dbi_config, engine, seeded, tmp_path):
-    status, summary, console = report(dbi_runtime, dbi_config, engine, seeded("claims"), tmp_path / "ok")
-
-    results = {e["id"]: e for e in summary["expectations"]}
-    assert status == 0, [e for e in summary["expectations"] if not e["success"]]
-    assert {i for i, e in results.items() if e["status"] == "passed"} >= CLAIMS
-    assert "did not pass" not in console
+    assert_claims_hold(run_report(dbi_runtime, dbi_config, PACK, engine, seeded("claims"), tmp_path / "ok"), CLAIMS)
 
 
 @pytest.mark.parametrize("dataset", sorted(BREAKS))
@@ -118,11 +87,5 @@ def test_broken_claims_fail_by_name(dbi_runtime, dbi_config, engine, seeded, tmp
     finally:
         conn.close()
 
-    status, summary, console = report(dbi_runtime, dbi_config, engine, database, tmp_path / dataset)
-
-    failed = {e["id"]: e for e in summary["expectations"] if not e["success"]}
-    assert status == 1
-    assert set(failed) == set(BREAKS[dataset]), sorted(failed)
-    for rule_id in BREAKS[dataset]:
-        assert failed[rule_id]["status"] == "failed"
-        assert f"FAILED {rule_id}:" in console
+    assert_exactly_these_fail(run_report(dbi_runtime, dbi_config, PACK, engine, database, tmp_path / dataset),
+                              set(BREAKS[dataset]))
