@@ -29,10 +29,13 @@ CLOCK_WINDOW = dt.timedelta(minutes=10)
 
 
 def _plan(probe: ProbeSession, data: st.DataObject, table: str, overrides: dict[str, Any] | None = None,
-          omit: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = (), fresh_parents: bool = False) -> Plan:
+          omit: frozenset[str] = frozenset(), clocks: tuple[dt.datetime, ...] = (), fresh_parents: bool = False, *,
+          drawn: frozenset[str]) -> Plan:
+    """A valid row of ``table`` and its parents; Hypothesis draws the ``drawn`` columns (the ones the probe is
+    about), the others come from the plan's seeded Random."""
     try:
         plan: Plan = data.draw(valid_plan(probe.schema, table, overrides, omit=omit, clocks=clocks,
-                                          fresh_parents=fresh_parents), label=f"{table} row")
+                                          fresh_parents=fresh_parents, drawn=drawn), label=f"{table} row")
     except CANNOT_PROBE as exc:
         skip_because(exc)
     return plan
@@ -57,7 +60,7 @@ def test_enum_domain(engine, item, dbi_probe, data):
     it = item_or_fail(item)
     col: Column = it.expected
     folds = dbi_probe.engine.capabilities.enum_input_folds_case
-    plan = _plan(dbi_probe, data, it.table)
+    plan = _plan(dbi_probe, data, it.table, drawn=frozenset({col.name}))
     key_row = plan.target.row
     with dbi_probe.example():
         dbi_probe.build_parents(plan)
@@ -106,7 +109,7 @@ def _checks_verdict(probe: ProbeSession, table: str, row: dict[str, Any]) -> boo
 def test_not_null(engine, item, dbi_probe, data):
     """Writing NULL into a NOT NULL column is rejected, on insert and on update."""
     it = item_or_fail(item)
-    plan = _plan(dbi_probe, data, it.table)
+    plan = _plan(dbi_probe, data, it.table, drawn=frozenset({it.key}))
     with dbi_probe.example():
         dbi_probe.build_parents(plan)
         out = dbi_probe.insert(it.table, dict(plan.target.row, **{it.key: None}))
@@ -232,7 +235,8 @@ def test_default(engine, item, dbi_probe, data):
     col: Column = it.expected
     want = expected_default(col)
     now = dbi_probe.now()  # a CHECK may read the clock default (expires_at <= created_at + 1 day)
-    plan = _plan(dbi_probe, data, it.table, omit=frozenset({col.name}), clocks=(now, now + CLOCK_WINDOW))
+    plan = _plan(dbi_probe, data, it.table, omit=frozenset({col.name}), clocks=(now, now + CLOCK_WINDOW),
+                 drawn=frozenset())  # the column is left out: any valid values will do for the others
     with dbi_probe.example():
         before = dbi_probe.now()
         _at, out = dbi_probe.apply(plan)
@@ -262,7 +266,7 @@ def test_on_update_current_timestamp(engine, item, dbi_probe, data):
                   and not any(c.name in fk.columns for fk in table.foreign_keys)), None)
     if other is None:
         pytest.skip(f"cannot probe: {it.table} has no plain text column to change")
-    plan = _plan(dbi_probe, data, it.table)
+    plan = _plan(dbi_probe, data, it.table, drawn=frozenset({it.key, other.name}))
     old = dt.datetime(2001, 2, 3, 4, 5, 6)
     with dbi_probe.example():
         _at, out = dbi_probe.apply(plan)
@@ -295,7 +299,8 @@ def test_unique(engine, item, dbi_probe, data):
     cols: tuple[str, ...] = it.expected
     table = dbi_probe.schema.tables[it.table]
     nulls_distinct = dbi_probe.engine.capabilities.unique_nulls_distinct and table.nulls_distinct(cols)
-    first = _plan(dbi_probe, data, it.table, fresh_parents=True)  # a nullable FK of the key gets its parent
+    # fresh_parents: a nullable FK of the key gets its parent
+    first = _plan(dbi_probe, data, it.table, fresh_parents=True, drawn=frozenset(cols))
     dup_values = {c: first.target.row.get(c) for c in cols}
     # A NULL in the key makes the duplicate no duplicate where NULLs are distinct: the NULL case is probed below.
     assume(not nulls_distinct or all(v is not None for v in dup_values.values()))
@@ -303,7 +308,7 @@ def test_unique(engine, item, dbi_probe, data):
         _at, out = dbi_probe.apply(first)
         if not out.ok:
             raise dbi_probe.fail(f"INSERT {it.table}", want="accepted", have=str(out))
-        second = _plan(dbi_probe, data, it.table, dup_values)
+        second = _plan(dbi_probe, data, it.table, dup_values, drawn=frozenset(cols))
         dbi_probe.build_parents(second)
         out = dbi_probe.insert(it.table, second.target.row)
         note(dbi_probe.reproduction())
@@ -313,8 +318,8 @@ def test_unique(engine, item, dbi_probe, data):
         nullable = [c for c in cols if table.columns[c].nullable]
         if nullable:
             with_null = dict(dup_values, **{nullable[0]: None})
-            a = _plan(dbi_probe, data, it.table, with_null)
-            b = _plan(dbi_probe, data, it.table, with_null)
+            a = _plan(dbi_probe, data, it.table, with_null, drawn=frozenset(cols))
+            b = _plan(dbi_probe, data, it.table, with_null, drawn=frozenset(cols))
             _at, out = dbi_probe.apply(a)
             if not out.ok:
                 raise dbi_probe.fail(f"{it.table} UNIQUE ({', '.join(cols)}) with {nullable[0]} NULL",

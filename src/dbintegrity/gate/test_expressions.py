@@ -17,22 +17,45 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from dbintegrity.gate._common import CANNOT_PROBE, item_or_fail, skip_because
-from dbintegrity.pack.model import Column
+from dbintegrity.pack.model import Column, Table
 from dbintegrity.probes.evaluate import compile_expr
 from dbintegrity.probes.session import ProbeSession
-from dbintegrity.probes.synthesis import Plan, as_written, checks_of, column_by_lower, valid_plan, value_strategy
+from dbintegrity.probes.synthesis import (
+    Plan,
+    as_written,
+    checked_columns,
+    checks_of,
+    column_by_lower,
+    compiled,
+    valid_plan,
+    value_strategy,
+)
 
 pytestmark = pytest.mark.integrity
 TYPE_REJECTIONS = ("out_of_range", "invalid_value", "not_null")
 
 
 def _setup(probe: ProbeSession, data: st.DataObject, table: str) -> Plan:
+    """A valid row of ``table`` with its parents inserted; Hypothesis draws the columns the table's CHECKs and
+    generated columns read (what the probes vary), the others come from the plan's seeded Random."""
     try:
-        plan: Plan = data.draw(valid_plan(probe.schema, table), label=f"{table} row")
+        plan: Plan = data.draw(valid_plan(probe.schema, table, drawn=_read_by_expressions(probe.schema.tables[table])),
+                               label=f"{table} row")
     except CANNOT_PROBE as exc:
         skip_because(exc)
     probe.build_parents(plan)
     return plan
+
+
+def _read_by_expressions(table: Table) -> frozenset[str] | None:
+    """The columns the table's CHECKs and generated columns read; None (every column) when one cannot be read
+    here, so that building the row reports it as it always did."""
+    try:
+        reads = checked_columns(table) | {c for col in table.columns.values() if col.generated is not None
+                                          for c in compiled(col.generated).columns}
+    except CANNOT_PROBE:
+        return None
+    return frozenset(c.name for c in table.columns.values() if c.name.lower() in reads)
 
 
 @pytest.mark.dbi_contract("check")

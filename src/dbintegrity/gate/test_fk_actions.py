@@ -59,7 +59,8 @@ def _new_key(data: st.DataObject, schema: Schema, table: str, columns: tuple[str
     """New values for the referenced key that the parent's own CHECKs accept (``HMS/001`` under a format
     CHECK): the key of another valid row of the parent table; plain unique values if no draw differs."""
     for attempt in range(20):
-        other = data.draw(valid_plan(schema, table), label=f"new {table} key ({attempt + 1})").target.row
+        other = data.draw(valid_plan(schema, table, drawn=frozenset(columns)),  # the key: the rest is not written
+                          label=f"new {table} key ({attempt + 1})").target.row
         if all(other.get(c) is not None for c in columns) and any(other[c] != current.get(c) for c in columns):
             return {c: other[c] for c in columns}
     ref_cols = schema.tables[table].columns
@@ -122,7 +123,7 @@ def test_fk_rejects_orphan(engine, item, dbi_probe, data):
     table = dbi_probe.schema.tables[it.table]
     try:
         orphan = {c: unique_value(table.columns[c]) for c in fk.columns}
-        plan = data.draw(valid_plan(dbi_probe.schema, it.table, orphan))
+        plan = data.draw(valid_plan(dbi_probe.schema, it.table, orphan, drawn=frozenset(orphan)))  # the orphan key
     except CANNOT_PROBE as exc:
         skip_because(exc)
     with dbi_probe.example():

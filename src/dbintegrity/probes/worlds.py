@@ -23,7 +23,10 @@ def build(data: st.DataObject, schema: Schema, table: str, fk: ForeignKey) -> tu
 
     Returns the plan and the index of the parent row (the one a probe deletes or re-keys).
     """
-    plan: Plan = data.draw(valid_plan(schema, table, fresh_parents=True), label=f"{table} row and parents")
+    # Hypothesis draws the row's foreign key columns (what the probe is about); its other columns, its parents and
+    # descendants come from the plan's seeded Random: any valid rows will do for them.
+    plan: Plan = data.draw(valid_plan(schema, table, fresh_parents=True, drawn=frozenset(fk.columns)),
+                           label=f"{table} row and parents")
     target = plan.target.row
     want = [target.get(c) for c in fk.columns]
     parent = next((i for i, ins in enumerate(plan.inserts) if ins.table == fk.ref_table and ins is not plan.target
@@ -39,7 +42,8 @@ def build(data: st.DataObject, schema: Schema, table: str, fk: ForeignKey) -> tu
                     continue
                 overrides = {c: row[rc] for c, rc in zip(cfk.columns, cfk.ref_columns, strict=True)}
                 try:
-                    sub = data.draw(valid_plan(schema, child_table, overrides), label=f"{child_table} descendant")
+                    sub = data.draw(valid_plan(schema, child_table, overrides, drawn=frozenset(overrides)),
+                                    label=f"{child_table} descendant")
                 except Unsynthesizable:
                     continue
                 plan.inserts += sub.inserts
