@@ -42,9 +42,10 @@ class FakeConn:
         pass
 
 
-def session() -> tuple[ProbeSession, FakeConn]:
+def session(*, one_trip: bool = False) -> tuple[ProbeSession, FakeConn]:
     engine = SimpleNamespace(
-        name="fake", capabilities=SimpleNamespace(error_aborts_transaction=True), driver_errors=(Refused,),
+        name="fake", driver_errors=(Refused,),
+        capabilities=SimpleNamespace(error_aborts_transaction=True, parameters_bound_in_client=one_trip),
         prepare_session=lambda conn: None, check_constraints_at_once=lambda conn: None,
         classify=lambda exc: "check", error_message=str, quote=lambda name: f'"{name}"',
         quote_table=lambda name: f'"{name}"')
@@ -87,3 +88,21 @@ def test_an_example_after_a_statement_is_not_nested_in_its_savepoint():
         "SAVEPOINT dbi_example",
         "ROLLBACK TO SAVEPOINT dbi_example",
     ]
+
+
+def test_one_round_trip_per_statement_where_the_driver_binds_parameters_itself():
+    """PostgreSQL through a client-side-binding cursor: the savepoint goes with its statement, and a refusal is
+    still rolled back to the savepoint set just before it, in the same round trip."""
+    probe, conn = session(one_trip=True)
+    with probe.example():
+        assert probe.run("INSERT one").ok
+        assert not probe.run("INSERT refused").ok
+        assert probe.run("INSERT two").ok
+    assert conn.sent == [
+        "SAVEPOINT dbi_example",
+        "SAVEPOINT dbi_stmt; INSERT one",
+        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused", "ROLLBACK TO SAVEPOINT dbi_stmt",
+        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT two",
+        "ROLLBACK TO SAVEPOINT dbi_example",
+    ]
+    assert probe.statements == len(conn.sent)

@@ -91,6 +91,10 @@ class Capabilities:
     cycle can be written together: probes of such a cycle run instead of skipping.  MySQL has neither; turning
     its foreign-key checks off to build the rows is not done, since the gate would then trust rows no engine
     checked."""
+    parameters_bound_in_client: bool = False
+    """The probe connections' driver writes a statement's parameters into its text and sends it as a simple
+    query, so a statement with parameters can follow others in one round trip (PostgreSQL through psycopg's
+    client-side-binding cursor): a probe's savepoint is then set in the same round trip as its statement."""
     timestamp_null_stores_now: bool = False
     """NULL written into a NOT NULL ``TIMESTAMP`` column (INSERT or UPDATE) stores the current time instead of
     being refused: MariaDB does, whatever ``explicit_defaults_for_timestamp`` says (measured on 10.11 and

@@ -65,6 +65,8 @@ class ProbeSession:
         engine.prepare_session(conn)
         engine.check_constraints_at_once(conn)  # the transaction every example's savepoint lives in
         self._savepoints = engine.capabilities.error_aborts_transaction
+        self._one_trip = engine.capabilities.parameters_bound_in_client
+        """Whether a statement's savepoint is sent with it, in one round trip (see ``parameters_bound_in_client``)."""
         self._stmt_savepoint = False
         """Whether the savepoint of the last statement :meth:`run` sent is still open.  A statement that passed
         keeps its savepoint until the next one, which releases it and sets its own in the same round trip
@@ -103,7 +105,11 @@ class ProbeSession:
         """Execute one statement; a rejection is an Outcome, never an exception."""
         self.log.append(self.render(sql, params) + ";")
         if self._savepoints:
-            self._raw(self._released("SAVEPOINT dbi_stmt"))
+            guard = self._released("SAVEPOINT dbi_stmt")
+            if self._one_trip:
+                sql = f"{guard}; {sql}"  # a refusal still leaves the savepoint set: it ran first
+            else:
+                self._raw(guard)
             self._stmt_savepoint = True
         try:
             with self._cursor() as cur:

@@ -50,7 +50,7 @@ class PostgresEngine(Engine):
     gx_data_source = "postgres"
     base_capabilities = Capabilities(
         error_aborts_transaction=True, template_databases=True, check_constraints=True, row_level_security=True,
-        schemas_in_database=True, writable_cte_inserts=True,
+        schemas_in_database=True, writable_cte_inserts=True, parameters_bound_in_client=True,
     )
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
         # 23001 restrict_violation: PostgreSQL 18 refuses a delete under ON DELETE RESTRICT with it (15: 23503)
@@ -126,6 +126,9 @@ class PostgresEngine(Engine):
         # every ROLLBACK (each example's and each refused statement's ROLLBACK TO SAVEPOINT), then sends
         # DEALLOCATE ALL, an extra round trip, before the next query: in a probe session that is churn, not reuse.
         conn.prepare_threshold = None
+        # Parameters bound in the client (capability parameters_bound_in_client): a statement and the savepoint
+        # it needs go to the server as one simple query, one round trip instead of two.
+        conn.cursor_factory = psycopg.ClientCursor
         conn.execute("SET TIME ZONE 'UTC'")
 
     def freeze_clock(self, utc_now: dt.datetime, wanted: dt.datetime) -> list[str]:
