@@ -100,6 +100,9 @@ class _Cursor:
     def execute(self, sql: str, params: Any = None) -> None:
         self.sent.append(sql)
 
+    def nextset(self) -> None:
+        return None
+
     def close(self) -> None:
         return None
 

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from dbintegrity.probes.session import ProbeSession
+from dbintegrity.probes.synthesis import Insert, Plan
 
 
 class Refused(Exception):
@@ -23,6 +24,9 @@ class FakeCursor:
         self.sent.append(sql)
         if "refused" in sql:
             raise Refused(sql)
+
+    def nextset(self) -> None:
+        return None
 
     def close(self) -> None:
         pass
@@ -42,10 +46,10 @@ class FakeConn:
         pass
 
 
-def session(*, one_trip: bool = False) -> tuple[ProbeSession, FakeConn]:
+def session(*, one_trip: bool = False, aborts: bool = True) -> tuple[ProbeSession, FakeConn]:
     engine = SimpleNamespace(
         name="fake", driver_errors=(Refused,),
-        capabilities=SimpleNamespace(error_aborts_transaction=True, parameters_bound_in_client=one_trip),
+        capabilities=SimpleNamespace(error_aborts_transaction=aborts, parameters_bound_in_client=one_trip),
         prepare_session=lambda conn: None, check_constraints_at_once=lambda conn: None,
         classify=lambda exc: "check", error_message=str, quote=lambda name: f'"{name}"',
         quote_table=lambda name: f'"{name}"')
@@ -106,3 +110,54 @@ def test_one_round_trip_per_statement_where_the_driver_binds_parameters_itself()
         "ROLLBACK TO SAVEPOINT dbi_example",
     ]
     assert probe.statements == len(conn.sent)
+
+
+def _plan(*names: str) -> Plan:
+    plan = Plan()
+    plan.inserts = [Insert(name, {"id": i}) for i, name in enumerate(names)]
+    return plan
+
+
+def test_the_rows_a_probe_builds_on_go_in_one_round_trip():
+    probe, conn = session(one_trip=True)
+    with probe.example():
+        at, out = probe.apply(_plan("a", "b", "c"))
+    assert (at, out.ok) == (3, True)
+    assert conn.sent[1] == ('SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); '
+                            'INSERT INTO "b" ("id") VALUES (%s); INSERT INTO "c" ("id") VALUES (%s)')
+    assert probe.log == ['INSERT INTO "a" ("id") VALUES (0);', 'INSERT INTO "b" ("id") VALUES (1);',
+                         'INSERT INTO "c" ("id") VALUES (2);']
+
+
+def test_a_refused_row_in_a_batch_is_found_as_row_by_row():
+    """The batch is rolled back and written again one row at a time: the index, the outcome and the SQL log a
+    failure shows are those of the row-by-row run, with no row of the rolled-back batch in the log."""
+    probe, conn = session(one_trip=True)
+    with probe.example():
+        at, out = probe.apply(_plan("a", "refused", "c"))
+    assert (at, out.ok) == (1, False)
+    assert conn.sent == [
+        "SAVEPOINT dbi_example",
+        'SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); INSERT INTO "refused" ("id") VALUES (%s); '
+        'INSERT INTO "c" ("id") VALUES (%s)',
+        "ROLLBACK TO SAVEPOINT dbi_stmt",
+        'RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s)',
+        'RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT INTO "refused" ("id") VALUES (%s)',
+        "ROLLBACK TO SAVEPOINT dbi_stmt",
+        "ROLLBACK TO SAVEPOINT dbi_example",
+    ]
+    assert probe.log == ['INSERT INTO "a" ("id") VALUES (0);', 'INSERT INTO "refused" ("id") VALUES (1);']
+
+
+def test_where_an_error_undoes_only_its_statement_a_batch_has_its_own_savepoint():
+    """MySQL and MariaDB keep the rows a batch wrote before a refused one: the batch's savepoint takes them back
+    before the rows are written again one at a time."""
+    probe, conn = session(one_trip=True, aborts=False)
+    at, out = probe.apply(_plan("a", "refused"))
+    assert (at, out.ok) == (1, False)
+    assert conn.sent == [
+        'SAVEPOINT dbi_batch; INSERT INTO "a" ("id") VALUES (%s); INSERT INTO "refused" ("id") VALUES (%s)',
+        "ROLLBACK TO SAVEPOINT dbi_batch",
+        'INSERT INTO "a" ("id") VALUES (%s)',
+        'INSERT INTO "refused" ("id") VALUES (%s)',
+    ]

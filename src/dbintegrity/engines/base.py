@@ -92,9 +92,10 @@ class Capabilities:
     its foreign-key checks off to build the rows is not done, since the gate would then trust rows no engine
     checked."""
     parameters_bound_in_client: bool = False
-    """The probe connections' driver writes a statement's parameters into its text and sends it as a simple
-    query, so a statement with parameters can follow others in one round trip (PostgreSQL through psycopg's
-    client-side-binding cursor): a probe's savepoint is then set in the same round trip as its statement."""
+    """The probe connections' driver writes a statement's parameters into its text and the connection accepts
+    several statements in one query (PostgreSQL through psycopg's client-side-binding cursor; PyMySQL with
+    multi-statements on), so statements with parameters can go to the server in one round trip: a probe's
+    savepoint is set in the same round trip as its statement, and the rows a probe builds on go together."""
     timestamp_null_stores_now: bool = False
     """NULL written into a NOT NULL ``TIMESTAMP`` column (INSERT or UPDATE) stores the current time instead of
     being refused: MariaDB does, whatever ``explicit_defaults_for_timestamp`` says (measured on 10.11 and

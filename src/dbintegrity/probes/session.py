@@ -104,6 +104,10 @@ class ProbeSession:
     def run(self, sql: str, params: Sequence[Any] = ()) -> Outcome:
         """Execute one statement; a rejection is an Outcome, never an exception."""
         self.log.append(self.render(sql, params) + ";")
+        return self._execute(sql, params)
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Outcome:
+        """Send ``sql`` (one statement, or a batch of them) in its statement savepoint; a refusal is rolled back."""
         if self._savepoints:
             guard = self._released("SAVEPOINT dbi_stmt")
             if self._one_trip:
@@ -161,6 +165,13 @@ class ProbeSession:
         that checks each row as it is written (capability ``writable_cte_inserts``)."""
         if len(rows) == 1 and rows[0].together is None:
             return self.put(rows[0])
+        return self.run(*self._statement_of(rows))
+
+    def _statement_of(self, rows: Sequence[Insert]) -> tuple[str, list[Any]]:
+        """The statement that writes ``rows`` (one row, or a cycle's rows together: see :meth:`put_together`)."""
+        if len(rows) == 1 and rows[0].together is None:
+            self.writes_to(rows[0].table)
+            return self._insert_sql(rows[0].table, rows[0].row)
         if not self.engine.capabilities.writable_cte_inserts:
             cycle = next((ins.together.cycle for ins in rows if ins.together is not None), "")
             pytest.skip(f"cannot probe: {cycle}: its rows can only be written together, in one statement, and "
@@ -170,7 +181,7 @@ class ProbeSession:
             self.writes_to(ins.table)
         parts = [self._insert_sql(ins.table, ins.row) for ins in rows]
         ctes = ", ".join(f"dbi_row{i} AS ({sql})" for i, (sql, _params) in enumerate(parts[:-1]))
-        return self.run(f"WITH {ctes} {parts[-1][0]}", [p for _sql, params in parts for p in params])
+        return f"WITH {ctes} {parts[-1][0]}", [p for _sql, params in parts for p in params]
 
     def put(self, ins: Insert) -> Outcome:
         """Insert one row of a plan; a row the plan needs only to exist (``exists_key``) is looked up first
@@ -182,23 +193,53 @@ class ProbeSession:
     def apply(self, plan: Plan) -> tuple[int, Outcome]:
         """Insert a plan's rows in order, a cycle's rows together; stop at the first rejection (index of the
         first row of the rejected statement, and outcome)."""
-        at = 0
-        for rows in statements_of(plan.inserts):
-            out = self.put_together(rows)
-            if not out.ok:
-                return at, out
-            at += len(rows)
-        return len(plan.inserts), Outcome(True)
+        at, out, _rows = self._put_all(plan.inserts)
+        return at, out
 
     def build_parents(self, plan: Plan) -> Outcome:
         """Insert every row of ``plan`` but its target; a rejection raises the probe's failure: the rows
         were built to be valid, so a refusal here is the schema (or the builder) breaking a promise."""
-        for rows in statements_of(plan.inserts[:-1]):
+        _at, out, rows = self._put_all(plan.inserts[:-1])
+        if not out.ok:
+            raise self.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
+                            rows="; ".join(str(ins.row) for ins in rows))
+        return out
+
+    def _put_all(self, inserts: Sequence[Insert]) -> tuple[int, Outcome, Sequence[Insert]]:
+        """Insert rows in order, a cycle's rows together, up to the first refusal: the index of the refused
+        statement's first row, its outcome and its rows.
+
+        Rows built to be valid are expected to pass, so where the driver can send several statements at once
+        (capability ``parameters_bound_in_client``) they go to the server in one round trip.  A refusal rolls
+        the batch back and the rows are written again one statement at a time: the refused row, its outcome
+        and the SQL log are then exactly those of a row-by-row run.  A row that only needs to exist
+        (``exists_key``) is looked for first, so a plan holding one is written row by row.
+        """
+        groups = list(statements_of(inserts))
+        batched = self._one_trip and len(groups) > 1 and all(ins.exists_key is None for ins in inserts)
+        if batched and self._batch([self._statement_of(rows) for rows in groups]).ok:
+            return len(inserts), Outcome(True), ()
+        at = 0
+        for rows in groups:
             out = self.put_together(rows)
             if not out.ok:
-                raise self.fail(f"building the parents of {plan.target.table}", want="accepted", have=str(out),
-                                rows="; ".join(str(ins.row) for ins in rows))
-        return Outcome(True)
+                return at, out, rows
+            at += len(rows)
+        return at, Outcome(True), ()
+
+    def _batch(self, statements: Sequence[tuple[str, list[Any]]]) -> Outcome:
+        """Send ``statements`` in one round trip; on a refusal, none of them is left written or logged."""
+        mark = len(self.log)
+        self.log += [self.render(sql, params) + ";" for sql, params in statements]
+        batch = "; ".join(sql for sql, _params in statements)
+        if not self._savepoints:  # the statements before a refused one stay written: a savepoint takes them back
+            batch = f"SAVEPOINT dbi_batch; {batch}"
+        out = self._execute(batch, [p for _sql, params in statements for p in params])
+        if not out.ok:
+            if not self._savepoints:
+                self._raw("ROLLBACK TO SAVEPOINT dbi_batch")
+            del self.log[mark:]
+        return out
 
     def update(self, table: str, values: Mapping[str, Any], key: Mapping[str, Any]) -> Outcome:
         self.writes_to(table)
@@ -348,6 +389,8 @@ class ProbeSession:
             cur.execute(sql)
         else:
             cur.execute(sql, params)
+        while cur.nextset():  # a batch's later statements: PyMySQL reads them, and raises their errors, here
+            pass
 
 
 def statements_of(inserts: Sequence[Insert]) -> Iterator[list[Insert]]:

@@ -31,6 +31,7 @@ class MariaDBEngine(MySQLEngine):
         error_aborts_transaction=False, template_databases=False, check_constraints=True,
         row_level_security=False, enum_input_folds_case=True, text_ignores_case=True,
         self_referencing_update_actions=False, fk_actions_fire_triggers=False, timestamp_null_stores_now=True,
+        parameters_bound_in_client=True,
     )
     capability_versions = (Since("check_constraints", "10.2.1", False, "MariaDB ignored CHECK before 10.2.1"),)
     error_kinds = {**MySQLEngine.error_kinds, "4025": "check"}  # noqa: RUF012 - a class-level table

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pymysql
 import pymysql.connections
+import pymysql.constants
 import pymysql.cursors
 
 from dbintegrity.engines.base import Capabilities, Engine, Server, Since
@@ -57,7 +58,7 @@ class MySQLEngine(Engine):
     base_capabilities = Capabilities(
         error_aborts_transaction=False, template_databases=False, check_constraints=True,
         row_level_security=False, enum_input_folds_case=True, text_ignores_case=True,
-        self_referencing_update_actions=False, fk_actions_fire_triggers=False,
+        self_referencing_update_actions=False, fk_actions_fire_triggers=False, parameters_bound_in_client=True,
     )
     capability_versions = (Since("check_constraints", "8.0.16", False, "MySQL parsed CHECK but ignored it before 8.0.16"),)
     error_kinds = {  # noqa: RUF012 - a class-level table, never mutated
@@ -80,6 +81,7 @@ class MySQLEngine(Engine):
             database=database, autocommit=autocommit, charset="utf8mb4",
             connect_timeout=max(1, int(timeout)), read_timeout=600, write_timeout=600,
             local_infile=True,
+            client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS,  # capability parameters_bound_in_client
         )
 
     default_user = "root"
