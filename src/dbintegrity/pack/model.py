@@ -8,6 +8,7 @@ constraint names) are deliberately left out: they differ between dialects withou
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,11 @@ AUTOINCREMENT = "autoincrement"
 IDENTITY_ALWAYS = "identity always"
 """Neutral default of a column the engine numbers and that rejects explicit values
 (PostgreSQL ``GENERATED ALWAYS AS IDENTITY``)."""
+
+
+@functools.lru_cache(maxsize=1024)  # asked for every value a probe makes; the types are few
+def _family(type_name: str) -> str:
+    return type_name.split("(", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Column:
     @property
     def family(self) -> str:
         """The type without its size: what the contract calls the type family."""
-        return self.type.split("(", 1)[0]
+        return _family(self.type)
 
     @property
     def engine_filled(self) -> bool:

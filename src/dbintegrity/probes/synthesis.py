@@ -240,17 +240,7 @@ class PlanBuilder:
                 row[col.name] = overrides[col.name]
                 continue
             undecided.discard(col.name.lower())
-            ready = [c for c in checks if col.name.lower() in c.columns and not set(c.columns) & undecided]
-            for _ in range(TARGET_TRIES if target else SUPPORT_TRIES):
-                self._fill(table, col, row, unique=col.name in uniques, target=target)
-                if not ready or _passes(table, row, ready, self.clocks):
-                    break
-            else:
-                if self._edge_value(table, col, row, ready, unique=col.name in uniques):
-                    continue
-                if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready,
-                                                                         self.clocks):
-                    row[col.name] = None  # `ends_on IS NULL OR ends_on >= starts_on` with starts_on at the top
+            self._decide(table, col, row, checks, undecided, frozenset(overrides), uniques, target=target)
         for name in list(row):
             if name in omit:
                 del row[name]
@@ -276,6 +266,41 @@ class PlanBuilder:
             raise Unsynthesizable(f"{table_name}: {exc}") from None
         self.plan.inserts.append(Insert(table_name, row))
         return row
+
+    def _decide(self, table: Table, col: Column, row: dict[str, Any], checks: list[Expr], undecided: set[str],
+                forced: frozenset[str], uniques: set[str], *, target: bool) -> None:
+        """Give ``col`` a value that meets the CHECKs whose every other column is decided already."""
+        ready = [c for c in checks if col.name.lower() in c.columns and not set(c.columns) & undecided]
+        # Columns decided earlier that these CHECKs read, and that may be drawn again with this one: no unit
+        # makes `weight = 1000.00` pass `weight_unit = 'kg' AND weight <= 450 OR weight_unit = 'lbs' AND
+        # weight <= 999.99`, so drawing weight_unit alone again would end in a rejected example.
+        read = {n for check in ready for n in check.columns}
+        keys = {c for fk in table.foreign_keys for c in fk.columns}  # a parent's key, not a value to draw
+        partners = [c for c in table.columns.values() if c.name.lower() in read and c.name != col.name
+                    and c.name in row and c.name not in forced and c.name not in uniques and c.name not in keys]
+        for attempt in range(TARGET_TRIES if target else SUPPORT_TRIES):
+            if attempt % 2:
+                for partner in partners:
+                    self._redraw_partner(table, partner, col, row, checks, undecided, target=target)
+            self._fill(table, col, row, unique=col.name in uniques, target=target)
+            if not ready or _passes(table, row, ready, self.clocks):
+                return
+        if self._edge_value(table, col, row, ready, unique=col.name in uniques):
+            return
+        if col.nullable and col.name not in uniques and _passes(table, {**row, col.name: None}, ready, self.clocks):
+            row[col.name] = None  # `ends_on IS NULL OR ends_on >= starts_on` with starts_on at the top
+
+    def _redraw_partner(self, table: Table, partner: Column, col: Column, row: dict[str, Any], checks: list[Expr],
+                        undecided: set[str], *, target: bool) -> None:
+        """Draw ``partner`` again for a CHECK it shares with ``col``; keep its old value if the new one breaks a
+        CHECK it already met without ``col`` (``systolic_bp BETWEEN 50 AND 300`` while meeting
+        ``systolic_bp > diastolic_bp``)."""
+        before = row[partner.name]
+        self._fill(table, partner, row, unique=False, target=target)
+        met = [c for c in checks if partner.name.lower() in c.columns and col.name.lower() not in c.columns
+               and not set(c.columns) & undecided]
+        if met and not _passes(table, row, met, self.clocks):
+            row[partner.name] = before
 
     def _close_cycle(self, opened: _Open) -> None:
         """The row ``opened`` is finished: give the rows that close a cycle back to it its key, and mark it and
@@ -799,6 +824,7 @@ def unique_value(col: Column) -> Any:
     raise NoGenerator(f"{col.name}: no unique values for type {col.type}")
 
 
+@functools.lru_cache(maxsize=1024)  # a plan's every value asks; the types are few
 def _size(type_name: str) -> int | None:
     if "(" in type_name:
         head = type_name.split("(", 1)[1].rstrip(")").split(",")[0]
@@ -806,6 +832,7 @@ def _size(type_name: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _decimal_bounds(type_name: str) -> tuple[int, int]:
     inner = type_name.split("(", 1)[1].rstrip(")") if "(" in type_name else "10,0"
     p, _, s = inner.partition(",")
