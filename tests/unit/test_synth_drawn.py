@@ -59,9 +59,10 @@ def _dated_slots() -> Schema:
 
 
 def test_rows_from_the_same_seed_still_get_new_keys():
-    """Under the ci profile every item of one test function gets the same seeds, so plans of many probes are
-    built from equal Randoms; a supporting row's UNIQUE key must still differ from the rows given before
-    (each would be written next to them: a probe's second plan, a world's descendants)."""
+    """Hypothesis starts every test with its simplest example (every seed 0) and copies draws between the
+    plans of one example, so plans are often built from equal Randoms; a supporting row's UNIQUE key must still
+    differ from the rows given before (each would be written next to them: a probe's second plan, a world's
+    descendants)."""
     schema = _dated_slots()
     keys = set()
     for _ in range(40):

@@ -537,10 +537,10 @@ class PlanBuilder:
                     value = _redraw_digits(value, rng)
             if value is None or value in used:
                 continue
-            # A supporting row's Random repeats another plan's when both got the same seed: under the ci profile
-            # (derandomised) every item of one test function makes the same draws, and two plans of one probe or
-            # of one world can too.  Its key would then repeat a row written before, and the plan's parent would
-            # be refused as a duplicate.  So a value handed out before is replaced, from a Random salted by a
+            # A supporting row's Random repeats another plan's when both got the same seed: Hypothesis starts
+            # every test with its simplest example (every seed 0) and copies draws between the plans of one
+            # example, so two plans of one probe or of one world often start from equal Randoms.  Its key would
+            # then repeat a row written before, and the plan's parent would be refused as a duplicate.  So a value handed out before is replaced, from a Random salted by a
             # process-wide counter (as _redraw_digits is), while fresh values are likely to be left.
             if not target and attempt < FRESH_TRIES and value in given:
                 rng = random.Random(rng.getrandbits(32) * 1_000_003 + next(_REDRAWS))
