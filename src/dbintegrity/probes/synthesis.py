@@ -540,8 +540,9 @@ class PlanBuilder:
             # A supporting row's Random repeats another plan's when both got the same seed: Hypothesis starts
             # every test with its simplest example (every seed 0) and copies draws between the plans of one
             # example, so two plans of one probe or of one world often start from equal Randoms.  Its key would
-            # then repeat a row written before, and the plan's parent would be refused as a duplicate.  So a value handed out before is replaced, from a Random salted by a
-            # process-wide counter (as _redraw_digits is), while fresh values are likely to be left.
+            # then repeat a row written before, and the plan's parent would be refused as a duplicate.  So a
+            # value handed out before is replaced, from a Random salted by a process-wide counter (as
+            # _redraw_digits is), while fresh values are likely to be left.
             if not target and attempt < FRESH_TRIES and value in given:
                 rng = random.Random(rng.getrandbits(32) * 1_000_003 + next(_REDRAWS))
                 continue
