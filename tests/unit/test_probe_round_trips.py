@@ -95,21 +95,36 @@ def test_an_example_after_a_statement_is_not_nested_in_its_savepoint():
 
 
 def test_one_round_trip_per_statement_where_the_driver_binds_parameters_itself():
-    """PostgreSQL through a client-side-binding cursor: the savepoint goes with its statement, and a refusal is
-    still rolled back to the savepoint set just before it, in the same round trip."""
+    """PostgreSQL through a client-side-binding cursor: the savepoint goes with its statement, and a refused
+    statement's rollback to it goes with the next round trip, whatever that is (the example's own rollback
+    needs none: it ends the aborted statement too)."""
     probe, conn = session(one_trip=True)
     with probe.example():
         assert probe.run("INSERT one").ok
         assert not probe.run("INSERT refused").ok
         assert probe.run("INSERT two").ok
+        assert not probe.run("INSERT refused again").ok
     assert conn.sent == [
         "SAVEPOINT dbi_example",
         "SAVEPOINT dbi_stmt; INSERT one",
-        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused", "ROLLBACK TO SAVEPOINT dbi_stmt",
-        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT two",
+        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused",
+        "ROLLBACK TO SAVEPOINT dbi_stmt; RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT two",
+        "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused again",
         "ROLLBACK TO SAVEPOINT dbi_example",
     ]
     assert probe.statements == len(conn.sent)
+
+
+def test_the_connection_handed_to_a_test_is_never_in_an_aborted_transaction():
+    """A test's own SQL on ``probe.conn`` (``session.yml``'s modes) after a refusal must not meet the aborted
+    transaction: handing the connection out sends the pending rollback first."""
+    probe, conn = session(one_trip=True)
+    assert not probe.run("INSERT refused").ok
+    assert conn.sent[-1] == "SAVEPOINT dbi_stmt; INSERT refused"
+    assert probe.conn is conn
+    assert conn.sent[-1] == "ROLLBACK TO SAVEPOINT dbi_stmt"
+    probe.conn  # noqa: B018 - nothing pending any more: nothing sent
+    assert conn.sent[-1] == "ROLLBACK TO SAVEPOINT dbi_stmt" and len(conn.sent) == 2
 
 
 def _plan(*names: str) -> Plan:
@@ -140,10 +155,9 @@ def test_a_refused_row_in_a_batch_is_found_as_row_by_row():
         "SAVEPOINT dbi_example",
         'SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); INSERT INTO "refused" ("id") VALUES (%s); '
         'INSERT INTO "c" ("id") VALUES (%s)',
-        "ROLLBACK TO SAVEPOINT dbi_stmt",
-        'RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s)',
+        'ROLLBACK TO SAVEPOINT dbi_stmt; RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; '
+        'INSERT INTO "a" ("id") VALUES (%s)',
         'RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT INTO "refused" ("id") VALUES (%s)',
-        "ROLLBACK TO SAVEPOINT dbi_stmt",
         "ROLLBACK TO SAVEPOINT dbi_example",
     ]
     assert probe.log == ['INSERT INTO "a" ("id") VALUES (0);', 'INSERT INTO "refused" ("id") VALUES (1);']

@@ -56,7 +56,7 @@ class ProbeSession:
     def __init__(self, engine: Engine, conn: Any, schema: Schema,
                  non_transactional: Mapping[str, str] | None = None) -> None:
         self.engine = engine
-        self.conn = conn
+        self._conn = conn
         self.schema = schema
         self.non_transactional: Mapping[str, str] = non_transactional or {}
         """Table -> storage engine, for the live tables whose rows survive ROLLBACK (read from the engine's
@@ -71,6 +71,9 @@ class ProbeSession:
         """Whether the savepoint of the last statement :meth:`run` sent is still open.  A statement that passed
         keeps its savepoint until the next one, which releases it and sets its own in the same round trip
         (``RELEASE ...; SAVEPOINT ...``): two round trips per statement instead of three."""
+        self._aborted = False
+        """Whether a refused statement left the transaction aborted (PostgreSQL) and its ``ROLLBACK TO SAVEPOINT``
+        is still to be sent: it goes in front of the next round trip instead of one of its own."""
         self.statements = 0
         self._thaw: list[str] = []
         self._recording: list[tuple[str, tuple[Any, ...] | None]] | None = (
@@ -85,18 +88,28 @@ class ProbeSession:
         try:
             yield
         finally:
+            self._aborted = False  # ROLLBACK TO the example's savepoint also ends an aborted statement's
             self._raw("ROLLBACK TO SAVEPOINT dbi_example")  # also ends every savepoint set after it
             self._stmt_savepoint = False
             for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
                 self._raw(stmt)
             self._thaw = []
 
+    @property
+    def conn(self) -> Any:
+        """The session's connection, ready for a statement: a test's own SQL on it (``session.yml``'s modes,
+        a look at the catalogue) must not meet a transaction that a refused probe statement left aborted."""
+        if self._aborted:
+            self._raw("")
+        return self._conn
+
     def close(self) -> None:
         self._stmt_savepoint = False
+        self._aborted = False
         try:
-            self.conn.rollback()
+            self._conn.rollback()
         finally:
-            self.conn.close()
+            self._conn.close()
             if self._recording:
                 _write_recording(self.engine.name, self._recording)
 
@@ -120,7 +133,9 @@ class ProbeSession:
                 self._send(cur, sql, tuple(params))
         except self.engine.driver_errors as exc:
             interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
-            if self._savepoints:
+            if self._savepoints and self._one_trip:  # rolled back to its savepoint with the next round trip
+                self._aborted = True
+            elif self._savepoints:
                 self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")  # the savepoint stays set: released by the next one
             return Outcome(False, self.engine.classify(exc), self.engine.error_message(exc))
         return Outcome(True)
@@ -372,7 +387,7 @@ class ProbeSession:
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
         self.statements += 1  # every database round trip goes through here: the throughput figure
-        cur = self.conn.cursor()
+        cur = self._conn.cursor()
         try:
             yield cur
         finally:
@@ -383,6 +398,9 @@ class ProbeSession:
             self._send(cur, sql)
 
     def _send(self, cur: Any, sql: str, params: tuple[Any, ...] | None = None) -> None:
+        if self._aborted:  # a refused statement's rollback, sent with whatever comes next
+            self._aborted = False
+            sql = f"ROLLBACK TO SAVEPOINT dbi_stmt; {sql}" if sql else "ROLLBACK TO SAVEPOINT dbi_stmt"
         if self._recording is not None:
             self._recording.append((sql, params))
         if params is None:
