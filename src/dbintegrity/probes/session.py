@@ -100,7 +100,8 @@ class ProbeSession:
         """The session's connection, ready for a statement: a test's own SQL on it (``session.yml``'s modes,
         a look at the catalogue) must not meet a transaction that a refused probe statement left aborted."""
         if self._aborted:
-            self._raw("")
+            self._aborted = False
+            self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")
         return self._conn
 
     def close(self) -> None:
@@ -400,7 +401,7 @@ class ProbeSession:
     def _send(self, cur: Any, sql: str, params: tuple[Any, ...] | None = None) -> None:
         if self._aborted:  # a refused statement's rollback, sent with whatever comes next
             self._aborted = False
-            sql = f"ROLLBACK TO SAVEPOINT dbi_stmt; {sql}" if sql else "ROLLBACK TO SAVEPOINT dbi_stmt"
+            sql = f"ROLLBACK TO SAVEPOINT dbi_stmt; {sql}"
         if self._recording is not None:
             self._recording.append((sql, params))
         if params is None:

@@ -531,7 +531,7 @@ class PlanBuilder:
                 value = value if value is not None and fits(col, value) else None  # `{2,}`: maybe too long
             else:
                 value = candidate if target and attempt == 0 else random_value(col, rng, bounds)
-                if isinstance(value, str) and (not target or attempt > 0 or value in _GIVEN_KEYS):
+                if isinstance(value, str) and (not target or attempt > 0 or value in given):
                     # A key under a grammar (NPI, MRN): not just the pattern's few edges, which the next plan of the
                     # same probe would draw again (a second row that must differ in every other key).
                     value = _redraw_digits(value, rng)
@@ -549,8 +549,6 @@ class PlanBuilder:
             used.add(value)
             if len(given) < 100_000:
                 given.add(value)
-            if isinstance(value, str) and len(_GIVEN_KEYS) < 100_000:
-                _GIVEN_KEYS.add(value)
             return value
         self._assume(False)  # the CHECK leaves too few values for this plan's rows
         raise AssertionError("unreachable")
@@ -585,10 +583,9 @@ SUPPORT_TRIES = 30
 
 
 _REDRAWS = itertools.count(1)
-_GIVEN_KEYS: set[str] = set()
-"""Text values this process gave a UNIQUE key column under a CHECK: drawn again, they are varied first."""
 _GIVEN_VALUES: dict[tuple[str, str], set[Any]] = {}
-"""Per (table, column), the values this process gave a UNIQUE key column under a CHECK."""
+"""Per (table, column), the values this process gave a UNIQUE key column under a CHECK: drawn again, they are
+varied first."""
 FRESH_TRIES = 12
 """Attempts at a supporting row's key value not handed out before, after which a repeat is taken (a narrow CHECK
 can leave only a few values, and the plan's own rows need only differ among themselves)."""
