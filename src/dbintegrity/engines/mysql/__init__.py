@@ -80,7 +80,7 @@ class MySQLEngine(Engine):
             host=server.host, port=server.port, user=server.user, password=server.password,
             database=database, autocommit=autocommit, charset="utf8mb4",
             connect_timeout=max(1, int(timeout)), read_timeout=600, write_timeout=600,
-            local_infile=True,
+            local_infile=True, ssl_disabled=not server.encrypt,
             client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS,  # capability parameters_bound_in_client
         )
 

@@ -121,5 +121,6 @@ def start_server(cfg: Config, cache: Path, key: str, bins: MysqlBinaries, templa
         engine=key, provider="local", host="127.0.0.1", port=port, user="root", password="",
         description=f"{bins.mysqld.name} pid {proc.pid} from {bins.root}",
         liveness=procs.liveness_of(proc, bins.mysqld.name), stopper=stopper, log_path=str(log), pid=proc.pid,
+        encrypt=False,
     )
     return server
