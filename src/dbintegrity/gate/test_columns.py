@@ -57,6 +57,10 @@ def _folds_to(value: str, labels: tuple[str, ...]) -> str | None:
 @given(data=st.data())
 def test_enum_domain(engine, item, dbi_probe, data):
     """Every label accepted and read back as written; near-miss values never stored as themselves."""
+    _probe_enum_domain(item, dbi_probe, data)
+
+
+def _probe_enum_domain(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     col: Column = it.expected
     folds = dbi_probe.engine.capabilities.enum_input_folds_case
@@ -108,6 +112,10 @@ def _checks_verdict(probe: ProbeSession, table: str, row: dict[str, Any]) -> boo
 @given(data=st.data())
 def test_not_null(engine, item, dbi_probe, data):
     """Writing NULL into a NOT NULL column is rejected, on insert and on update."""
+    _probe_not_null(item, dbi_probe, data)
+
+
+def _probe_not_null(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     plan = _plan(dbi_probe, data, it.table, drawn=frozenset({it.key}))
     with dbi_probe.example():
@@ -231,6 +239,10 @@ def expected_default(col: Column) -> Any:
 @given(data=st.data())
 def test_default(engine, item, dbi_probe, data):
     """A row that omits the column gets the declared default."""
+    _probe_default(item, dbi_probe, data)
+
+
+def _probe_default(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     col: Column = it.expected
     want = expected_default(col)
@@ -258,6 +270,10 @@ def test_default(engine, item, dbi_probe, data):
 @given(data=st.data())
 def test_on_update_current_timestamp(engine, item, dbi_probe, data):
     """An explicit value is kept; changing another column moves it to the current time."""
+    _probe_on_update_current_timestamp(item, dbi_probe, data)
+
+
+def _probe_on_update_current_timestamp(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     table = dbi_probe.schema.tables[it.table]
     other = next((c for c in table.columns.values() if c.name != it.key and c.generated is None
@@ -295,6 +311,10 @@ def _size(col: Column) -> int:
 def test_unique(engine, item, dbi_probe, data):
     """A second row with the same key is rejected; rows with NULL in a nullable key column may repeat, unless
     the key says NULLS NOT DISTINCT (PostgreSQL 15+), under which NULL repeats like any value and is refused."""
+    _probe_unique(item, dbi_probe, data)
+
+
+def _probe_unique(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     cols: tuple[str, ...] = it.expected
     table = dbi_probe.schema.tables[it.table]

@@ -68,6 +68,10 @@ def _row(probe: ProbeSession, data: st.DataObject, table: Table, ex: Exclusion,
 @pytest.mark.dbi_contract("exclusion")
 @given(data=st.data())
 def test_no_overlap(engine, item, dbi_probe, data):
+    _probe_no_overlap(item, dbi_probe, data)
+
+
+def _probe_no_overlap(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     ex: Exclusion = it.expected
     table = dbi_probe.schema.tables[it.table]

@@ -61,6 +61,10 @@ def _read_by_expressions(table: Table) -> frozenset[str] | None:
 @pytest.mark.dbi_contract("check")
 @given(data=st.data())
 def test_check_verdict(engine, item, dbi_probe, data):
+    _probe_check_verdict(item, dbi_probe, data)
+
+
+def _probe_check_verdict(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     table = dbi_probe.schema.tables[it.table]
     try:
@@ -124,6 +128,10 @@ def _quantize(value: Any, col: Column) -> Any:
 @pytest.mark.dbi_contract("generated")
 @given(data=st.data())
 def test_generated_column(engine, item, dbi_probe, data):
+    _probe_generated_column(item, dbi_probe, data)
+
+
+def _probe_generated_column(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     col: Column = it.expected
     try:

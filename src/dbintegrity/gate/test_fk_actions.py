@@ -97,6 +97,10 @@ def _compare(probe: ProbeSession, what: str, expected: Expectation, done: Any, w
 @pytest.mark.dbi_contract("foreign_key")
 @given(data=st.data())
 def test_fk_on_delete(engine, item, dbi_probe, data):
+    _probe_fk_on_delete(item, dbi_probe, data)
+
+
+def _probe_fk_on_delete(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     try:
         _run(dbi_probe, data, it.table, it.expected, "delete")
@@ -107,6 +111,10 @@ def test_fk_on_delete(engine, item, dbi_probe, data):
 @pytest.mark.dbi_contract("foreign_key")
 @given(data=st.data())
 def test_fk_on_update(engine, item, dbi_probe, data):
+    _probe_fk_on_update(item, dbi_probe, data)
+
+
+def _probe_fk_on_update(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     try:
         _run(dbi_probe, data, it.table, it.expected, "update")
@@ -118,6 +126,10 @@ def test_fk_on_update(engine, item, dbi_probe, data):
 @given(data=st.data())
 def test_fk_rejects_orphan(engine, item, dbi_probe, data):
     """A child pointing at a parent that does not exist is rejected with the FK error."""
+    _probe_fk_rejects_orphan(item, dbi_probe, data)
+
+
+def _probe_fk_rejects_orphan(item, dbi_probe, data) -> None:
     it = item_or_fail(item)
     fk: ForeignKey = it.expected
     table = dbi_probe.schema.tables[it.table]

@@ -31,6 +31,10 @@ def test_view_columns(engine, item, dbi_live_schema):
 @given(data=st.data())
 def test_view_answers(engine, pack, item, dbi_probe, dbi_runtime, data):
     """The rows a user writes show in the view exactly when, and as, the meaning says; so do the changes."""
+    _probe_view_answers(pack, item, dbi_probe, dbi_runtime, data)
+
+
+def _probe_view_answers(pack, item, dbi_probe, dbi_runtime, data) -> None:
     it = item_or_fail(item)
     path = dbi_runtime.pack(pack).path / viewmeaning.VIEWS_FILE
     try:
