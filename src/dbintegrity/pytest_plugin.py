@@ -28,7 +28,7 @@ from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
 from dbintegrity.pack import contract
 from dbintegrity.pack.discovery import CONTRACT_FILE, select
 from dbintegrity.pack.model import Schema
-from dbintegrity.servers import interrupts
+from dbintegrity.servers import interrupts, shared
 from dbintegrity.servers.runtime import Runtime
 
 pytest_plugins = ["dbintegrity.runner.project_gate"]  # plain `pytest` in a schema repository collects the gate
@@ -36,6 +36,10 @@ pytest_plugins = ["dbintegrity.runner.project_gate"]  # plain `pytest` in a sche
 CONFIG_KEY = pytest.StashKey[Config]()
 RUNTIME_KEY = pytest.StashKey[Runtime]()
 WORKER_FIGURES_KEY = pytest.StashKey[dict[str, Any]]()
+CONTROLLER_RUNTIME_KEY = pytest.StashKey[Runtime]()
+"""The xdist controller's runtime: the servers it spawned for its workers (:mod:`dbintegrity.servers.shared`)."""
+SHARED_SERVERS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
+"""The xdist controller's handoffs of those servers, by engine, for ``pytest_configure_node``."""
 MARKER = "integrity: a test that runs against a real database engine (select with -m integrity)"
 
 
@@ -287,8 +291,10 @@ def dbi_config(request: pytest.FixtureRequest) -> Config:
 
 @pytest.fixture(scope="session")
 def dbi_runtime(request: pytest.FixtureRequest) -> Generator[Runtime, None, None]:
-    """The run's servers and databases; everything it made is removed at the end of the session."""
-    runtime = Runtime(dbi_config_of(request.config))
+    """The run's servers and databases; everything it made is removed at the end of the session (servers
+    the xdist controller started are its to stop)."""
+    runtime = Runtime(dbi_config_of(request.config),
+                      adopted=shared.adopted(getattr(request.config, "workerinput", None)))
     request.config.stash[RUNTIME_KEY] = runtime
     try:
         yield runtime
@@ -422,6 +428,34 @@ def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
             into[name][key] = into[name].get(key, 0) + value
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller of a gate run (``-m`` selects ``integrity``): hand each worker the engines' servers,
+    spawned when the first worker is set up, so they come up while the workers import and one per engine
+    serves every worker (:mod:`dbintegrity.servers.shared`).
+
+    Not earlier: xdist makes its base temp dir just before this hook, and pytest then closes the permissions
+    of the folder above it, which would lock a PostgreSQL server already running under a ``--workdir`` there
+    out of its data dir.  Other runs, such as ``pytest -n 2 tests/unit``, may need no server: their workers
+    start what their tests ask for."""
+    config = node.config
+    if SHARED_SERVERS_KEY not in config.stash:
+        config.stash[SHARED_SERVERS_KEY] = {}
+        if (CONFIG_KEY in config.stash and not config.option.collectonly
+                and "integrity" in (config.option.markexpr or "")):
+            runtime = Runtime(dbi_config_of(config))
+            config.stash[CONTROLLER_RUNTIME_KEY] = runtime
+            config.stash[SHARED_SERVERS_KEY] = shared.spawn(runtime, dbi_config_of(config))
+    node.workerinput[shared.WORKER_INPUT] = config.stash[SHARED_SERVERS_KEY]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """xdist controller: stop the servers it spawned, after every worker has dropped its databases."""
+    runtime = config.stash.get(CONTROLLER_RUNTIME_KEY, None)
+    if runtime is not None:
+        runtime.close()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller prints the figures
@@ -472,6 +506,8 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Servers used, load times and probe throughput: the figures the benchmarks read."""
     figures = _figures(config.stash.get(RUNTIME_KEY, None))
+    if CONTROLLER_RUNTIME_KEY in config.stash:
+        _merge(figures, _figures(config.stash[CONTROLLER_RUNTIME_KEY]))
     if WORKER_FIGURES_KEY in config.stash:
         _merge(figures, config.stash[WORKER_FIGURES_KEY])
     if not (figures["timings"] or figures["notes"]):

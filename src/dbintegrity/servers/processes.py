@@ -120,6 +120,18 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def process_running(pid: int) -> bool:
+    """Whether ``pid`` runs: alive and not a zombie (a server that died but that its parent, another process
+    of the run, has not reaped yet)."""
+    if not pid_alive(pid):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc to ask: alive as far as we can tell
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the server binds it a moment later)."""
     with socket.socket() as s:

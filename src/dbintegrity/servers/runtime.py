@@ -37,8 +37,13 @@ DB_PREFIX = "dbi_"
 
 class Runtime:
     def __init__(self, cfg: Config, *, cache_dir: Path | None = None,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, adopted: dict[str, Server] | None = None) -> None:
         self.cfg = cfg
+        self._adopted = dict(adopted or {})
+        """Servers another process started for this run (an xdist worker's, from the controller): used, not
+        stopped (:mod:`dbintegrity.servers.shared`)."""
+        self._unready: set[str] = set()
+        """Engines whose server was spawned (:meth:`spawn`) but not yet seen accepting connections."""
         self.run_id = secrets.token_hex(3)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "m")
         self.prefix = f"{DB_PREFIX}{self.run_id}_{re.sub(r'[^a-z0-9]', '', worker.lower())}_"
@@ -89,38 +94,51 @@ class Runtime:
         return bound if bound is not None else get_engine(name)
 
     def server(self, engine: str) -> Server:
-        """The running server for ``engine``: started on first use, checked alive on every use."""
+        """The running server for ``engine``: started (or adopted) on first use, checked alive on every use."""
         if engine in self._failed:
             raise self._failed[engine]
         server = self._servers.get(engine)
-        if server is None:
-            started = time.perf_counter()
-            note = providers.auto_note(self.cfg, engine)
-            if note:
-                self.notes.append(note)
-                self.log(note)
-            try:
-                server = providers.start(self.cfg, engine, self.cache_dir)
-                self._servers[engine] = server
-                server.version = self.engine(engine).wait_ready(server)
-                self._bound[engine] = get_engine(engine).at_version(server.version)
-            except DbIntegrityError as exc:
-                self._failed[engine] = exc
-                raise
-            except Exception as exc:
-                detail = " ".join(str(exc).split())[:300]
-                hint = f"; server log: {server.log_path}" if server and server.log_path else ""
-                err = EngineUnavailable(f"{engine} did not become ready: {detail}{hint}")
-                self._failed[engine] = err
-                raise err from exc
-            if server.provider == "url":  # a shared server: roles our packs create are ours to remove
-                self._roles_before[engine] = self.engine(engine).list_roles(server)
-            self.timings[f"{engine}_ready_s"] = time.perf_counter() - started
-            self.labels[engine] = server.label
-            self.log(f"{engine}: {server.label} ready in {self.timings[f'{engine}_ready_s']:.2f} s")
-        else:
+        if server is not None and engine not in self._unready:
             server.check_alive()
+            return server
+        started = time.perf_counter()
+        try:
+            if server is None:
+                server = self._adopted.get(engine) or self._start(engine)
+                self._servers[engine] = server
+            server.version = self.engine(engine).wait_ready(server)
+            self._unready.discard(engine)
+            self._bound[engine] = get_engine(engine).at_version(server.version)
+        except DbIntegrityError as exc:
+            self._failed[engine] = exc
+            raise
+        except Exception as exc:
+            detail = " ".join(str(exc).split())[:300]
+            hint = f"; server log: {server.log_path}" if server and server.log_path else ""
+            err = EngineUnavailable(f"{engine} did not become ready: {detail}{hint}")
+            self._failed[engine] = err
+            raise err from exc
+        if server.provider == "url":  # a shared server: roles our packs create are ours to remove
+            self._roles_before[engine] = self.engine(engine).list_roles(server)
+        self.timings[f"{engine}_ready_s"] = time.perf_counter() - started
+        self.labels[engine] = server.label
+        self.log(f"{engine}: {server.label} ready in {self.timings[f'{engine}_ready_s']:.2f} s")
         return server
+
+    def spawn(self, engine: str) -> Server:
+        """Start ``engine``'s server without waiting for it to accept connections (:meth:`server` waits);
+        for the xdist controller, whose workers use it (:mod:`dbintegrity.servers.shared`)."""
+        server = self._start(engine)
+        self._servers[engine] = server
+        self._unready.add(engine)
+        return server
+
+    def _start(self, engine: str) -> Server:
+        note = providers.auto_note(self.cfg, engine)
+        if note:
+            self.notes.append(note)
+            self.log(note)
+        return providers.start(self.cfg, engine, self.cache_dir)
 
     def started_servers(self) -> dict[str, Server]:
         return dict(self._servers)
