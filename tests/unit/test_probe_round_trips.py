@@ -95,24 +95,28 @@ def test_an_example_after_a_statement_is_not_nested_in_its_savepoint():
 
 
 def test_one_round_trip_per_statement_where_the_driver_binds_parameters_itself():
-    """PostgreSQL through a client-side-binding cursor: the savepoint goes with its statement, and a refused
-    statement's rollback to it goes with the next round trip, whatever that is (the example's own rollback
-    needs none: it ends the aborted statement too)."""
+    """PostgreSQL through a client-side-binding cursor: the savepoint goes with its statement; the example's
+    savepoint goes with its first statement, and a refused statement's rollback, like the example's own, goes
+    with the next round trip, whatever that is."""
     probe, conn = session(one_trip=True)
     with probe.example():
         assert probe.run("INSERT one").ok
         assert not probe.run("INSERT refused").ok
         assert probe.run("INSERT two").ok
         assert not probe.run("INSERT refused again").ok
+    with probe.example():
+        assert probe.run("INSERT three").ok
     assert conn.sent == [
-        "SAVEPOINT dbi_example",
-        "SAVEPOINT dbi_stmt; INSERT one",
+        "SAVEPOINT dbi_example; SAVEPOINT dbi_stmt; INSERT one",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused",
         "ROLLBACK TO SAVEPOINT dbi_stmt; RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT two",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused again",
-        "ROLLBACK TO SAVEPOINT dbi_example",
+        "ROLLBACK TO SAVEPOINT dbi_stmt; ROLLBACK TO SAVEPOINT dbi_example; SAVEPOINT dbi_example; "
+        "SAVEPOINT dbi_stmt; INSERT three",
     ]
     assert probe.statements == len(conn.sent)
+    assert probe.conn is conn  # the last example's rollback is sent before a test's own SQL
+    assert conn.sent[-1] == "ROLLBACK TO SAVEPOINT dbi_example"
 
 
 def test_the_connection_handed_to_a_test_is_never_in_an_aborted_transaction():
@@ -138,8 +142,8 @@ def test_the_rows_a_probe_builds_on_go_in_one_round_trip():
     with probe.example():
         at, out = probe.apply(_plan("a", "b", "c"))
     assert (at, out.ok) == (3, True)
-    assert conn.sent[1] == ('SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); '
-                            'INSERT INTO "b" ("id") VALUES (%s); INSERT INTO "c" ("id") VALUES (%s)')
+    assert conn.sent == ['SAVEPOINT dbi_example; SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); '
+                         'INSERT INTO "b" ("id") VALUES (%s); INSERT INTO "c" ("id") VALUES (%s)']
     assert probe.log == ['INSERT INTO "a" ("id") VALUES (0);', 'INSERT INTO "b" ("id") VALUES (1);',
                          'INSERT INTO "c" ("id") VALUES (2);']
 
@@ -152,13 +156,11 @@ def test_a_refused_row_in_a_batch_is_found_as_row_by_row():
         at, out = probe.apply(_plan("a", "refused", "c"))
     assert (at, out.ok) == (1, False)
     assert conn.sent == [
-        "SAVEPOINT dbi_example",
-        'SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); INSERT INTO "refused" ("id") VALUES (%s); '
-        'INSERT INTO "c" ("id") VALUES (%s)',
+        'SAVEPOINT dbi_example; SAVEPOINT dbi_stmt; INSERT INTO "a" ("id") VALUES (%s); '
+        'INSERT INTO "refused" ("id") VALUES (%s); INSERT INTO "c" ("id") VALUES (%s)',
         'ROLLBACK TO SAVEPOINT dbi_stmt; RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; '
         'INSERT INTO "a" ("id") VALUES (%s)',
         'RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT INTO "refused" ("id") VALUES (%s)',
-        "ROLLBACK TO SAVEPOINT dbi_example",
     ]
     assert probe.log == ['INSERT INTO "a" ("id") VALUES (0);', 'INSERT INTO "refused" ("id") VALUES (1);']
 

@@ -10,7 +10,7 @@ import pytest
 from dbintegrity.config import resolve
 from dbintegrity.errors import ConfigError, PackError
 from dbintegrity.runner.check import parallel_args, preload_packs, run_check
-from dbintegrity.runner.xdist_engines import EngineScheduling, engine_of
+from dbintegrity.runner.xdist_engines import CROSS_ENGINE_SCOPE, EngineScheduling, engine_of
 
 ENGINES = ("mysql", "postgres", "postgres@18")
 
@@ -46,12 +46,13 @@ def scheduler():
         pytest.fail(f"EngineScheduling cannot be built on this pytest-xdist: {exc!r}")
 
 
-def test_each_engine_is_one_scope_and_the_gates_cross_engine_tests_go_with_the_first(scheduler):
+def test_each_engine_is_one_scope_and_the_gates_cross_engine_tests_are_one_more(scheduler):
     scope = scheduler._split_scope
     assert scope("src/dbintegrity/gate/test_columns.py::test_enum[mysql-a.b]") == \
         scope("src/dbintegrity/gate/test_structure.py::test_table[mysql-c]") == "engine:mysql"
     assert scope("src/dbintegrity/gate/test_structure.py::test_table[postgres-c]") == "engine:postgres"
-    assert scope("src/dbintegrity/gate/test_parity.py::test_parity[audit_log]") == "engine:mysql"
+    assert scope("src/dbintegrity/gate/test_parity.py::test_parity[audit_log]") == \
+        scope("src/dbintegrity/gate/test_parity.py::test_parity[billing]") == CROSS_ENGINE_SCOPE
     unit = "tests/unit/test_config.py::test_defaults"
     assert scope(unit) == unit  # anything else is scheduled one test at a time, as with --dist load
 

@@ -71,9 +71,11 @@ class ProbeSession:
         """Whether the savepoint of the last statement :meth:`run` sent is still open.  A statement that passed
         keeps its savepoint until the next one, which releases it and sets its own in the same round trip
         (``RELEASE ...; SAVEPOINT ...``): two round trips per statement instead of three."""
-        self._aborted = False
-        """Whether a refused statement left the transaction aborted (PostgreSQL) and its ``ROLLBACK TO SAVEPOINT``
-        is still to be sent: it goes in front of the next round trip instead of one of its own."""
+        self._pending: list[str] = []
+        """Statements without results that go in front of the next round trip instead of one of their own (where
+        the engine takes several statements in one, ``parameters_bound_in_client``): an example's savepoint and
+        its rollback, a refused statement's ``ROLLBACK TO SAVEPOINT`` (PostgreSQL), a frozen clock's thaw.  They
+        were a sixth of the gate's round trips."""
         self.statements = 0
         self._thaw: list[str] = []
         self._recording: list[tuple[str, tuple[Any, ...] | None]] | None = (
@@ -84,29 +86,27 @@ class ProbeSession:
     def example(self) -> Iterator[None]:
         """One Hypothesis example: its own savepoint, rolled back afterwards, a fresh SQL log."""
         self.log = []
-        self._raw(self._released("SAVEPOINT dbi_example"))  # not nested in a statement's savepoint
+        self._defer(self._released("SAVEPOINT dbi_example"))  # not nested in a statement's savepoint
         try:
             yield
         finally:
-            self._aborted = False  # ROLLBACK TO the example's savepoint also ends an aborted statement's
-            self._raw("ROLLBACK TO SAVEPOINT dbi_example")  # also ends every savepoint set after it
+            self._defer("ROLLBACK TO SAVEPOINT dbi_example")  # also ends every savepoint set after it
             self._stmt_savepoint = False
             for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
-                self._raw(stmt)
+                self._defer(stmt)
             self._thaw = []
 
     @property
     def conn(self) -> Any:
         """The session's connection, ready for a statement: a test's own SQL on it (``session.yml``'s modes,
         a look at the catalogue) must not meet a transaction that a refused probe statement left aborted."""
-        if self._aborted:
-            self._aborted = False
-            self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")
+        if self._pending:
+            self._raw("")
         return self._conn
 
     def close(self) -> None:
         self._stmt_savepoint = False
-        self._aborted = False
+        self._pending = []  # the whole transaction is rolled back
         try:
             self._conn.rollback()
         finally:
@@ -134,10 +134,8 @@ class ProbeSession:
                 self._send(cur, sql, tuple(params))
         except self.engine.driver_errors as exc:
             interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
-            if self._savepoints and self._one_trip:  # rolled back to its savepoint with the next round trip
-                self._aborted = True
-            elif self._savepoints:
-                self._raw("ROLLBACK TO SAVEPOINT dbi_stmt")  # the savepoint stays set: released by the next one
+            if self._savepoints:  # the savepoint stays set: released by the next statement
+                self._defer("ROLLBACK TO SAVEPOINT dbi_stmt")
             return Outcome(False, self.engine.classify(exc), self.engine.error_message(exc))
         return Outcome(True)
 
@@ -398,10 +396,17 @@ class ProbeSession:
         with self._cursor() as cur:
             self._send(cur, sql)
 
+    def _defer(self, statement: str) -> None:
+        """Send ``statement`` in front of the next round trip, or now where the engine takes one statement per trip."""
+        if self._one_trip:
+            self._pending.append(statement)
+        else:
+            self._raw(statement)
+
     def _send(self, cur: Any, sql: str, params: tuple[Any, ...] | None = None) -> None:
-        if self._aborted:  # a refused statement's rollback, sent with whatever comes next
-            self._aborted = False
-            sql = f"ROLLBACK TO SAVEPOINT dbi_stmt; {sql}"
+        if self._pending:  # statements deferred to this round trip go first (``sql`` "": only they)
+            sql = "; ".join([*self._pending, sql] if sql else self._pending)
+            self._pending = []
         if self._recording is not None:
             self._recording.append((sql, params))
         if params is None:
