@@ -16,9 +16,13 @@ class Refused(Exception):
 
 
 class FakeCursor:
-    def __init__(self, sent: list[str]) -> None:
+    def __init__(self, sent: list[str], fetched: dict[str, Any] | None = None) -> None:
         self.sent = sent
-        self.description = None
+        self.fetched = fetched
+        self.description = [(name,) for name in fetched or {}]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return tuple(self.fetched.values()) if self.fetched else None
 
     def execute(self, sql: str, params: Any = None) -> None:
         self.sent.append(sql)
@@ -35,9 +39,11 @@ class FakeCursor:
 class FakeConn:
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.fetched: dict[str, Any] | None = None
+        """The row every look finds."""
 
     def cursor(self) -> FakeCursor:
-        return FakeCursor(self.sent)
+        return FakeCursor(self.sent, self.fetched)
 
     def rollback(self) -> None:
         self.sent.append("(rollback)")
@@ -70,7 +76,7 @@ def test_two_round_trips_per_statement_and_exact_error_attribution():
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt", "INSERT refused", "ROLLBACK TO SAVEPOINT dbi_stmt",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt", "INSERT two",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt", "INSERT three",
-        "ROLLBACK TO SAVEPOINT dbi_example",
+        "ROLLBACK TO SAVEPOINT dbi_example; RELEASE SAVEPOINT dbi_example",
     ]
     assert probe.statements == len(conn.sent)  # every round trip counted, the batch as one
 
@@ -88,9 +94,9 @@ def test_an_example_after_a_statement_is_not_nested_in_its_savepoint():
         "SAVEPOINT dbi_stmt", "INSERT before",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_example",
         "SAVEPOINT dbi_stmt", "INSERT inside",
-        "ROLLBACK TO SAVEPOINT dbi_example",
+        "ROLLBACK TO SAVEPOINT dbi_example; RELEASE SAVEPOINT dbi_example",
         "SAVEPOINT dbi_example",
-        "ROLLBACK TO SAVEPOINT dbi_example",
+        "ROLLBACK TO SAVEPOINT dbi_example; RELEASE SAVEPOINT dbi_example",
     ]
 
 
@@ -111,12 +117,13 @@ def test_one_round_trip_per_statement_where_the_driver_binds_parameters_itself()
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused",
         "ROLLBACK TO SAVEPOINT dbi_stmt; RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT two",
         "RELEASE SAVEPOINT dbi_stmt; SAVEPOINT dbi_stmt; INSERT refused again",
-        "ROLLBACK TO SAVEPOINT dbi_stmt; ROLLBACK TO SAVEPOINT dbi_example; SAVEPOINT dbi_example; "
+        "ROLLBACK TO SAVEPOINT dbi_stmt; ROLLBACK TO SAVEPOINT dbi_example; RELEASE SAVEPOINT dbi_example; "
+        "SAVEPOINT dbi_example; "
         "SAVEPOINT dbi_stmt; INSERT three",
     ]
     assert probe.statements == len(conn.sent)
     assert probe.conn is conn  # the last example's rollback is sent before a test's own SQL
-    assert conn.sent[-1] == "ROLLBACK TO SAVEPOINT dbi_example"
+    assert conn.sent[-1] == "ROLLBACK TO SAVEPOINT dbi_example; RELEASE SAVEPOINT dbi_example"
 
 
 def test_the_connection_handed_to_a_test_is_never_in_an_aborted_transaction():
@@ -177,3 +184,28 @@ def test_where_an_error_undoes_only_its_statement_a_batch_has_its_own_savepoint(
         'INSERT INTO "a" ("id") VALUES (%s)',
         'INSERT INTO "refused" ("id") VALUES (%s)',
     ]
+
+
+def test_each_row_a_probe_tries_is_written_read_back_and_undone_in_one_round_trip():
+    """The ENUM and CHECK probes try many rows in turn: each one's insert and look go together, and the row is
+    undone (its savepoint rolled back and released, so trials never nest) in front of the next round trip."""
+    probe, conn = session(one_trip=True)
+    spec = SimpleNamespace(primary_key=("id",), uniques=(), columns={})
+    probe.schema = SimpleNamespace(tables={"a": spec, "refused": spec, "b": spec})  # type: ignore[assignment]
+    conn.fetched = {"id": 1}
+    with probe.example():
+        outcomes = []
+        for name in ("a", "refused", "b"):
+            with probe.trial():
+                outcomes.append(probe.insert_and_fetch(name, {"id": 1}))
+    assert [(out.ok, row) for out, row in outcomes] == [(True, {"id": 1}), (False, None), (True, {"id": 1})]
+    insert = 'SAVEPOINT dbi_stmt; INSERT INTO "{0}" ("id") VALUES (%s); SELECT * FROM "{0}" WHERE "id" = %s'
+    undo = "ROLLBACK TO SAVEPOINT dbi_trial; RELEASE SAVEPOINT dbi_trial; "
+    assert conn.sent == [
+        "SAVEPOINT dbi_example; SAVEPOINT dbi_trial; " + insert.format("a"),
+        undo + "SAVEPOINT dbi_trial; " + insert.format("refused"),
+        "ROLLBACK TO SAVEPOINT dbi_stmt; " + undo + "SAVEPOINT dbi_trial; " + insert.format("b"),
+    ]
+    assert probe.log[:4] == ["SAVEPOINT dbi_trial;", 'INSERT INTO "a" ("id") VALUES (1);',
+                             'SELECT * FROM "a" WHERE "id" = 1;  -- look', "ROLLBACK TO SAVEPOINT dbi_trial;"]
+    assert 'SELECT * FROM "refused" WHERE "id" = 1;  -- look' not in probe.log  # it never ran

@@ -71,32 +71,30 @@ def _probe_enum_domain(item, dbi_probe, data) -> None:
         labels = col.enum or ()
         for value in [*labels, *_variants(labels[0]), None]:
             row = dict(key_row, **{col.name: value})
-            out = dbi_probe.insert(it.table, row)
-            stored = dbi_probe.fetch(it.table, dbi_probe.key_of(it.table, row)) if out.ok else None
-            note(dbi_probe.reproduction())
-            got = None if stored is None else stored.get(col.name)
-            if value is None:
-                want_ok = col.nullable
-                if out.ok != want_ok:
-                    raise dbi_probe.fail(f"{it.table}.{col.name} = NULL", want="accepted" if want_ok else
-                                         "rejected (not_null)", have=str(out))
-            elif value in labels and (verdict := _checks_verdict(dbi_probe, it.table, row)) is not True:
-                if verdict is False and (out.ok or out.kind != "check"):  # `unit = 'C'` with a Fahrenheit reading
-                    raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r} with a row a CHECK refuses",
-                                         want="rejected (check)", have=str(out), rows=str(row))
-            elif value in labels:
-                if not out.ok or got != value:
-                    raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r}", want=f"accepted, stored as {value!r}",
-                                         have=str(out) if not out.ok else f"stored as {got!r}")
-            else:
-                folded = _folds_to(value, labels) if folds else None
-                if out.ok and got != folded:
-                    raise dbi_probe.fail(
-                        f"{it.table}.{col.name} value {value!r} outside the ENUM",
-                        want="rejected" + (f" or stored as the label {folded!r}" if folded else ""),
-                        have=f"accepted and stored as {got!r}")
-            if out.ok:
-                dbi_probe.delete(it.table, dbi_probe.key_of(it.table, row))
+            with dbi_probe.trial():  # each value written, read back and undone in one round trip
+                out, stored = dbi_probe.insert_and_fetch(it.table, row)
+                note(dbi_probe.reproduction())
+                got = None if stored is None else stored.get(col.name)
+                if value is None:
+                    want_ok = col.nullable
+                    if out.ok != want_ok:
+                        raise dbi_probe.fail(f"{it.table}.{col.name} = NULL", want="accepted" if want_ok else
+                                             "rejected (not_null)", have=str(out))
+                elif value in labels and (verdict := _checks_verdict(dbi_probe, it.table, row)) is not True:
+                    if verdict is False and (out.ok or out.kind != "check"):  # `unit = 'C'` with a Fahrenheit reading
+                        raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r} with a row a CHECK refuses",
+                                             want="rejected (check)", have=str(out), rows=str(row))
+                elif value in labels:
+                    if not out.ok or got != value:
+                        raise dbi_probe.fail(f"{it.table}.{col.name} label {value!r}", want=f"accepted, stored as {value!r}",
+                                             have=str(out) if not out.ok else f"stored as {got!r}")
+                else:
+                    folded = _folds_to(value, labels) if folds else None
+                    if out.ok and got != folded:
+                        raise dbi_probe.fail(
+                            f"{it.table}.{col.name} value {value!r} outside the ENUM",
+                            want="rejected" + (f" or stored as the label {folded!r}" if folded else ""),
+                            have=f"accepted and stored as {got!r}")
 
 
 def _checks_verdict(probe: ProbeSession, table: str, row: dict[str, Any]) -> bool | None:

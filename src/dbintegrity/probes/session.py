@@ -15,7 +15,7 @@ import os
 import pickle
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,7 +90,7 @@ class ProbeSession:
         try:
             yield
         finally:
-            self._defer("ROLLBACK TO SAVEPOINT dbi_example")  # also ends every savepoint set after it
+            self._undo("dbi_example")
             self._stmt_savepoint = False
             for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
                 self._defer(stmt)
@@ -120,8 +120,9 @@ class ProbeSession:
         self.log.append(self.render(sql, params) + ";")
         return self._execute(sql, params)
 
-    def _execute(self, sql: str, params: Sequence[Any]) -> Outcome:
-        """Send ``sql`` (one statement, or a batch of them) in its statement savepoint; a refusal is rolled back."""
+    def _execute(self, sql: str, params: Sequence[Any], read: Callable[[Any], None] | None = None) -> Outcome:
+        """Send ``sql`` (one statement, or a batch of them) in its statement savepoint; a refusal is rolled back.
+        ``read`` is given the cursor when the server accepted it, positioned on the last statement's rows."""
         if self._savepoints:
             guard = self._released("SAVEPOINT dbi_stmt")
             if self._one_trip:
@@ -132,6 +133,8 @@ class ProbeSession:
         try:
             with self._cursor() as cur:
                 self._send(cur, sql, tuple(params))
+                if read is not None:
+                    read(cur)
         except self.engine.driver_errors as exc:
             interrupts.raise_if_requested()  # a cancelled query is Ctrl-C or SIGTERM, not the schema's answer
             if self._savepoints:  # the savepoint stays set: released by the next statement
@@ -270,18 +273,58 @@ class ProbeSession:
 
     def fetch(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         """The row with this key as normalised Python values, or None if it is gone."""
+        sql, params = self._look(table, key)
+        with self._cursor() as cur:
+            self._send(cur, sql, tuple(params))
+            return self._row_of(table, cur)
+
+    def insert_and_fetch(self, table: str, row: Mapping[str, Any]) -> tuple[Outcome, dict[str, Any] | None]:
+        """Insert ``row`` and read it back by its key (:meth:`key_of`), in one round trip where the engine takes
+        several statements in one: the outcome, and the stored row (None when refused or not found)."""
+        self.writes_to(table)
+        sql, params = self._insert_sql(table, row)
+        self.log.append(self.render(sql, params) + ";")
+        if not self._one_trip:
+            out = self._execute(sql, params)
+            return out, self.fetch(table, self.key_of(table, row)) if out.ok else None
+        mark = len(self.log)
+        look, look_params = self._look(table, self.key_of(table, row))
+        stored: list[dict[str, Any] | None] = [None]
+        out = self._execute(f"{sql}; {look}", [*params, *look_params],
+                            read=lambda cur: stored.__setitem__(0, self._row_of(table, cur)))
+        if not out.ok:
+            del self.log[mark:]  # the look never ran
+        return out, stored[0]
+
+    def _look(self, table: str, key: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """The SELECT of the row with this key, logged."""
         where, params = self._where(key)
         sql = f"SELECT * FROM {self.engine.quote_table(table)} WHERE {where}"
         self.log.append(f"{self.render(sql, params)};  -- look")
-        with self._cursor() as cur:
-            self._send(cur, sql, tuple(params))
-            row = cur.fetchone()
-            if row is None:
-                return None
-            names = [d[0] for d in cur.description]
+        return sql, params
+
+    def _row_of(self, table: str, cur: Any) -> dict[str, Any] | None:
+        row = cur.fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in cur.description]
         spec = self.schema.tables.get(table)
         return {n: normalise(v, spec.columns[n].family if spec and n in spec.columns else "") for n, v in
                 zip(names, row, strict=True)}
+
+    @contextmanager
+    def trial(self) -> Iterator[None]:
+        """Writes undone when the block ends: a savepoint set with the block's first statement and rolled back
+        in front of the next round trip, in place of a DELETE of its own (one probe tries many rows in turn)."""
+        opened = self._released("SAVEPOINT dbi_trial")  # not nested in a statement's savepoint
+        self.log.append("SAVEPOINT dbi_trial;")
+        self._defer(opened)
+        try:
+            yield
+        finally:
+            self.log.append("ROLLBACK TO SAVEPOINT dbi_trial;")
+            self._undo("dbi_trial")
+            self._stmt_savepoint = False
 
     def select(self, relation: str, key: Mapping[str, Any], *, offset: dt.timedelta = dt.timedelta(0)) \
             -> list[dict[str, Any]]:
@@ -395,6 +438,12 @@ class ProbeSession:
     def _raw(self, sql: str) -> None:
         with self._cursor() as cur:
             self._send(cur, sql)
+
+    def _undo(self, savepoint: str) -> None:
+        """Roll back to ``savepoint``, which also ends every savepoint set after it, and release it: PostgreSQL
+        keeps a rolled-back savepoint, and the next one of the same name would nest in it, a subtransaction
+        deeper per example or trial."""
+        self._defer(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
 
     def _defer(self, statement: str) -> None:
         """Send ``statement`` in front of the next round trip, or now where the engine takes one statement per trip."""
