@@ -2,8 +2,10 @@
 
 For each engine: ``dbintegrity check PACK --engines E`` (HYPOTHESIS_PROFILE=ci) runs the gate with every
 probe session recording the statements it sends (``DBINTEGRITY_STATEMENT_LOG``), and prints the gate's own
-figure (statements sent by probes / seconds spent inside probe tests: Hypothesis, row synthesis, the
-Python oracles and the driver included).  Then, in this process, each recorded session is sent again, the
+figure (round trips sent by probes / seconds spent inside probe tests: Hypothesis, row synthesis, the
+Python oracles and the driver included).  A round trip may carry several statements (a savepoint with its
+statement, a plan's rows): both sides send the same ones, and the table shows statements/s and round trips/s.
+Then, in this process, each recorded session is sent again, the
 same statements with the same values in the same order, by a bare ``cursor.execute`` loop on a fresh copy
 of the pack (errors the schema raises are caught and ignored, as the probes expect them): that is what the
 driver and the server can do on this machine.  The ratio says how far the probes are from that limit.
@@ -42,10 +44,16 @@ def gate(pack: str, engine: str, log: Path) -> tuple[int, float]:
     return int(found.group(1)), float(found.group(2))
 
 
-def replay(pack: str, engine: str, log: Path) -> tuple[int, float]:
+def statements_in(sql: str) -> int:
+    """The statements one round trip carries: the probes join them with ``"; "`` (values travel apart, as
+    parameters, so no literal holds one)."""
+    return sql.count("; ") + 1
+
+
+def replay(pack: str, engine: str, log: Path) -> tuple[int, int, float]:
     cfg = resolve([lambda opt: {"provider": "local", "engines": engine}.get(opt.name), env_lookup()], base=REPO)
     runtime = Runtime(cfg)
-    sent, seconds = 0, 0.0
+    sent, carried, seconds = 0, 0, 0.0
     try:
         for path in sorted(log.glob("*.pickle")):
             statements = pickle.loads(path.read_bytes())
@@ -66,12 +74,13 @@ def replay(pack: str, engine: str, log: Path) -> tuple[int, float]:
                         pass
                 seconds += time.perf_counter() - started
                 sent += len(statements)
+                carried += sum(statements_in(sql) for sql, _params in statements)
                 cur.close()
             finally:
                 session.close()
     finally:
         runtime.close()
-    return sent, seconds
+    return sent, carried, seconds
 
 
 def main() -> None:
@@ -84,13 +93,16 @@ def main() -> None:
         for engine in args.engines.split(","):
             log = Path(tmp) / engine
             n, s = gate(args.pack, engine, log)
-            m, t = replay(args.pack, engine, log)
-            rows.append((engine, n, s, m, t))
-            print(f"  {engine}: probes {n} statements in {s:.1f} s; plain loop {m} in {t:.1f} s", flush=True)
-    print(f"\n{args.pack}, HYPOTHESIS_PROFILE=ci, local servers")
-    print(f"{'engine':<12}{'probes stmt/s':>15}{'plain loop stmt/s':>19}{'limit / probes':>16}")
-    for engine, n, s, m, t in rows:
-        print(f"{engine:<12}{n / s:15.0f}{m / t:19.0f}{(m / t) / (n / s):15.1f}x")
+            m, k, t = replay(args.pack, engine, log)
+            rows.append((engine, n, s, m, k, t))
+            print(f"  {engine}: probes {n} round trips ({k} statements) in {s:.1f} s; plain loop {m} in {t:.1f} s",
+                  flush=True)
+    print(f"\n{args.pack}, HYPOTHESIS_PROFILE=ci, local servers: the same round trips, each carrying the same "
+          "statements, on both sides")
+    print(f"{'engine':<12}{'probes stmt/s':>15}{'plain loop stmt/s':>19}{'round trips/s':>15}{'loop trips/s':>14}"
+          f"{'limit / probes':>16}")
+    for engine, n, s, m, k, t in rows:
+        print(f"{engine:<12}{k / s:15.0f}{k / t:19.0f}{n / s:15.0f}{m / t:14.0f}{(m / t) / (n / s):15.1f}x")
 
 
 if __name__ == "__main__":
