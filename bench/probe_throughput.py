@@ -68,8 +68,11 @@ def replay(pack: str, engine: str, log: Path) -> tuple[int, int, float]:
                             cur.execute(sql)
                         else:
                             cur.execute(sql, params)
-                        if cur.description is not None:
-                            cur.fetchall()
+                        while True:  # every statement's result, as the probes read them (a later one may fail)
+                            if cur.description is not None:
+                                cur.fetchall()
+                            if not cur.nextset():
+                                break
                     except errors:
                         pass
                 seconds += time.perf_counter() - started

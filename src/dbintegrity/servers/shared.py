@@ -1,13 +1,14 @@
 """Servers the pytest-xdist controller starts and its workers use.
 
 With engines side by side (``dbintegrity check``, ``pytest -n``), each worker used to start the servers it
-needed when its first test asked: the worker's imports (about 1.3 s) and the server's start (MySQL about
-1.4 s) came one after the other, and the worker that runs the cross-engine parity tests started a second
-server of the other engine.  Now the controller spawns one server per engine that the local provider
-serves as the session starts, before xdist spawns its workers, and hands each worker the server's address
-(``workerinput``).  The servers come up while the workers import; a worker waits for readiness on first
-use, as it did for its own.  Each worker still makes its own templates and databases (their names carry
-the worker's id), drops them at its end, and leaves the server to the controller, which stops it last.
+needed when its first test asked: the worker's imports (about 1.3 s) and the server's start (MySQL about 1.4
+s) came one after the other, and the worker that runs the cross-engine parity tests started a second server of
+the other engine. Now the controller spawns one server per engine that the local provider serves as xdist sets
+up its first worker (``pytest_configure_node``, before that worker imports anything), and hands each worker
+the server's address (``workerinput``). The servers come up while the workers import; a worker waits for
+readiness on first use, as it did for its own. Each worker still makes its own templates and databases (their
+names carry the worker's id), drops them at its end, and leaves the server to the controller, which stops it
+last.
 
 Only the local provider's servers are shared: they are spawned without waiting, so the controller holds
 up nothing.  Docker containers (Testcontainers waits for them to be ready) and ``url`` servers stay as
