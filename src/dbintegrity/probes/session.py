@@ -86,12 +86,10 @@ class ProbeSession:
     def example(self) -> Iterator[None]:
         """One Hypothesis example: its own savepoint, rolled back afterwards, a fresh SQL log."""
         self.log = []
-        self._defer(self._released("SAVEPOINT dbi_example"))  # not nested in a statement's savepoint
         try:
-            yield
+            with self._undone("dbi_example"):
+                yield
         finally:
-            self._undo("dbi_example")
-            self._stmt_savepoint = False
             for stmt in self._thaw:  # a clock the example froze (not every engine's SET is transactional)
                 self._defer(stmt)
             self._thaw = []
@@ -289,12 +287,12 @@ class ProbeSession:
             return out, self.fetch(table, self.key_of(table, row)) if out.ok else None
         mark = len(self.log)
         look, look_params = self._look(table, self.key_of(table, row))
-        stored: list[dict[str, Any] | None] = [None]
+        stored: list[dict[str, Any] | None] = []
         out = self._execute(f"{sql}; {look}", [*params, *look_params],
-                            read=lambda cur: stored.__setitem__(0, self._row_of(table, cur)))
+                            read=lambda cur: stored.append(self._row_of(table, cur)))
         if not out.ok:
             del self.log[mark:]  # the look never ran
-        return out, stored[0]
+        return out, stored[0] if stored else None
 
     def _look(self, table: str, key: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SELECT of the row with this key, logged."""
@@ -316,15 +314,12 @@ class ProbeSession:
     def trial(self) -> Iterator[None]:
         """Writes undone when the block ends: a savepoint set with the block's first statement and rolled back
         in front of the next round trip, in place of a DELETE of its own (one probe tries many rows in turn)."""
-        opened = self._released("SAVEPOINT dbi_trial")  # not nested in a statement's savepoint
         self.log.append("SAVEPOINT dbi_trial;")
-        self._defer(opened)
         try:
-            yield
+            with self._undone("dbi_trial"):
+                yield
         finally:
             self.log.append("ROLLBACK TO SAVEPOINT dbi_trial;")
-            self._undo("dbi_trial")
-            self._stmt_savepoint = False
 
     def select(self, relation: str, key: Mapping[str, Any], *, offset: dt.timedelta = dt.timedelta(0)) \
             -> list[dict[str, Any]]:
@@ -439,11 +434,18 @@ class ProbeSession:
         with self._cursor() as cur:
             self._send(cur, sql)
 
-    def _undo(self, savepoint: str) -> None:
-        """Roll back to ``savepoint``, which also ends every savepoint set after it, and release it: PostgreSQL
-        keeps a rolled-back savepoint, and the next one of the same name would nest in it, a subtransaction
-        deeper per example or trial."""
-        self._defer(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
+    @contextmanager
+    def _undone(self, savepoint: str) -> Iterator[None]:
+        """The block's writes inside ``savepoint``: set in front of the block's first round trip (not nested in a
+        statement's savepoint), rolled back and released in front of the first one after it.  Rolling back also
+        ends every savepoint set after it; releasing matters on PostgreSQL, which keeps a rolled-back savepoint,
+        and the next one of the same name would nest in it, a subtransaction deeper per example or trial."""
+        self._defer(self._released(f"SAVEPOINT {savepoint}"))
+        try:
+            yield
+        finally:
+            self._defer(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
+            self._stmt_savepoint = False
 
     def _defer(self, statement: str) -> None:
         """Send ``statement`` in front of the next round trip, or now where the engine takes one statement per trip."""

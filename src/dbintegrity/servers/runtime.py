@@ -42,8 +42,6 @@ class Runtime:
         self._adopted = dict(adopted or {})
         """Servers another process started for this run (an xdist worker's, from the controller): used, not
         stopped (:mod:`dbintegrity.servers.shared`)."""
-        self._unready: set[str] = set()
-        """Engines whose server was spawned (:meth:`spawn`) but not yet seen accepting connections."""
         self.run_id = secrets.token_hex(3)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "m")
         self.prefix = f"{DB_PREFIX}{self.run_id}_{re.sub(r'[^a-z0-9]', '', worker.lower())}_"
@@ -98,7 +96,7 @@ class Runtime:
         if engine in self._failed:
             raise self._failed[engine]
         server = self._servers.get(engine)
-        if server is not None and engine not in self._unready:
+        if server is not None and engine in self._bound:  # bound once it answered: a spawned one may not yet
             server.check_alive()
             return server
         started = time.perf_counter()
@@ -107,7 +105,6 @@ class Runtime:
                 server = self._adopted.get(engine) or self._start(engine)
                 self._servers[engine] = server
             server.version = self.engine(engine).wait_ready(server)
-            self._unready.discard(engine)
             self._bound[engine] = get_engine(engine).at_version(server.version)
         except DbIntegrityError as exc:
             self._failed[engine] = exc
@@ -130,7 +127,6 @@ class Runtime:
         for the xdist controller, whose workers use it (:mod:`dbintegrity.servers.shared`)."""
         server = self._start(engine)
         self._servers[engine] = server
-        self._unready.add(engine)
         return server
 
     def _start(self, engine: str) -> Server:

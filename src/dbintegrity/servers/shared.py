@@ -17,7 +17,6 @@ they were, one per worker.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from dbintegrity.config import Config
@@ -60,8 +59,7 @@ def handoff(server: Server) -> dict[str, Any]:
 
 def adopt(values: dict[str, Any]) -> Server:
     """The controller's server, for a worker: alive while its process runs; stopping it is the controller's."""
-    known = {f.name for f in fields(Server)}
-    server = Server(**{k: v for k, v in values.items() if k in known})
+    server = Server(**values)
     server.description += f", {SHARED_NOTE}"  # the run's summary says so beside the server
     pid = server.pid
 
