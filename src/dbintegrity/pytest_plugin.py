@@ -102,13 +102,15 @@ def _sigterm_as_interrupt() -> None:
         return
     interrupts.clear()
     def handler(signum: int, frame: Any) -> None:
+        if interrupts.redelivery_due(signum):  # the first interrupt fell where Python drops exceptions
+            interrupts.interrupt(signum)
         first = not interrupts.requested()
         interrupts.request(f"signal {signum}")
         for pid in list(_WORKER_PIDS):  # xdist workers tear their own servers down, in order, at once
             with contextlib.suppress(OSError):
                 os.kill(pid, signum)
         if first:  # a second signal must not break the teardown the first one started
-            raise KeyboardInterrupt(f"signal {signum}")
+            interrupts.interrupt(signum)
 
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
         signal.signal(signal.SIGTERM, handler)

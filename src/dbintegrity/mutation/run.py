@@ -40,6 +40,7 @@ from dbintegrity.pack import contract
 from dbintegrity.pack.model import Schema, Table
 from dbintegrity.pack.yamlfile import read_yaml
 from dbintegrity.runner.process import Gate, GateRun, Job, server_url
+from dbintegrity.servers import interrupts
 from dbintegrity.servers import processes as procs
 from dbintegrity.servers.runtime import Runtime
 
@@ -288,7 +289,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
+        interrupts.interrupt(signum)
 
     signal.signal(signal.SIGTERM, handler)
     try:

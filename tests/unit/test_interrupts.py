@@ -1,0 +1,88 @@
+"""A signal's interrupt is never dropped where Python cannot raise it (a gc callback, a ``__del__``).
+
+CI cancelled a gate with SIGTERM while Hypothesis's gc callback ran: the handler's KeyboardInterrupt was
+printed as "Exception ignored in ... Traceback" and dropped, and only a later check stopped the run.
+"""
+
+from __future__ import annotations
+
+import gc
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from dbintegrity.servers import interrupts
+
+SIG = signal.SIGUSR1  # a signal that neither pytest nor the suite handles
+
+
+@pytest.fixture
+def dropped(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """What Python would print as "Exception ignored"; the signal's handler is put back afterwards."""
+    seen: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    before = signal.getsignal(SIG)
+    yield seen
+    signal.signal(SIG, before)
+    interrupts.clear()
+
+
+def _signal_inside_gc_callback(handler: Callable[[int, Any], None]) -> None:
+    """Deliver SIG while a gc callback runs, then run on as the interrupted code would."""
+    signal.signal(SIG, handler)
+    armed = [True]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if armed:
+            armed.clear()
+            signal.raise_signal(SIG)  # the handler runs here, inside the callback
+
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()
+        for _ in range(20):  # the main thread goes on, where a redelivered signal can be raised
+            time.sleep(interrupts.REDELIVERY_DELAY_S)
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def test_an_interrupt_raised_in_a_gc_callback_reaches_the_code_it_interrupted(dropped: list[Any]) -> None:
+    def handler(signum: int, frame: Any) -> None:
+        interrupts.interrupt(signum)
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        _signal_inside_gc_callback(handler)
+    assert raised.value.args == (f"signal {SIG}",)
+    assert dropped == [], "the interrupt was printed as an ignored exception"
+
+
+def test_a_plain_keyboard_interrupt_is_dropped_there(dropped: list[Any]) -> None:
+    """The shape the test above guards against: without :func:`interrupts.interrupt`, it is lost."""
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    _signal_inside_gc_callback(handler)
+    assert [type(x.exc_value) for x in dropped] == [KeyboardInterrupt]
+
+
+def test_a_redelivery_is_due_once_per_dropped_interrupt(dropped: list[Any]) -> None:
+    """A handler that raises only on the first signal still raises the redelivered one."""
+    def handler(signum: int, frame: Any) -> None:
+        if interrupts.redelivery_due(signum):
+            interrupts.interrupt(signum)
+        first = not interrupts.requested()
+        interrupts.request(f"signal {signum}")
+        if first:
+            interrupts.interrupt(signum)
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _signal_inside_gc_callback(handler)
+        assert not interrupts.redelivery_due(SIG), "the redelivery was not taken"
+    finally:
+        interrupts.clear()  # else the run itself stops after this test, as asked
+    assert dropped == []
