@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from userenv import user_env
+
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS: dict[str, dict[str, tuple[str, str]]] = {
     # table -> {file in the pack: (old, new)}: one table's behaviour changed everywhere the pack states it.
@@ -68,7 +70,7 @@ def change_table(packs: Path, pack: str, table: str) -> None:
 
 
 def run(packs: Path, pack: str, engines: str, extra: list[str]) -> tuple[float, int, str]:
-    env = dict(os.environ, DBINTEGRITY_PROVIDER="local", HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+    env = user_env(DBINTEGRITY_PROVIDER="local", HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "ci"))
     t0 = time.perf_counter()
     done = subprocess.run([str(REPO / ".venv" / "bin" / "dbintegrity"), "check", pack, "--packs", str(packs),
                            "--engines", engines, *extra], capture_output=True, text=True, env=env, check=False)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import shutil
 import signal
@@ -26,6 +25,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from userenv import user_env
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,9 +50,8 @@ def checkout(ref: str) -> Iterator[Path]:
 
 
 def run(tree: Path, packs: list[str], engines: str, profile: str) -> tuple[float, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBINTEGRITY_", "PYTEST_"))}
-    env.update(HYPOTHESIS_PROFILE=profile, DBINTEGRITY_PROVIDER="local", PYTHONPATH=str(tree / "src"),
-               DBINTEGRITY_JOBS=str(len(engines.split(","))))  # engines side by side where the code can
+    env = user_env(HYPOTHESIS_PROFILE=profile, DBINTEGRITY_PROVIDER="local", PYTHONPATH=str(tree / "src"),
+                   DBINTEGRITY_JOBS=str(len(engines.split(","))))  # engines side by side where the code can
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "dbintegrity.cli", "check", *packs, "--engines", engines],
                           cwd=tree, capture_output=True, text=True, env=env, check=False)

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import re
 import statistics
 import subprocess
 import sys
 import time
 
+from userenv import user_env
+
 CONFIGS = (("mysql", "mysql"), ("postgres", "postgres"), ("both", "mysql,postgres"))
 
 
 def run(engines: str, paths: list[str], provider: str = "local") -> tuple[float, dict[str, float], str]:
-    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", DBINTEGRITY_ENGINES=engines, DBINTEGRITY_PROVIDER=provider)
+    env = user_env(HYPOTHESIS_PROFILE="ci", DBINTEGRITY_ENGINES=engines, DBINTEGRITY_PROVIDER=provider)
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", "-m", "integrity", "-q", "-p", "no:randomly", *paths],
                           capture_output=True, text=True, env=env, check=False)

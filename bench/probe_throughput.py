@@ -16,7 +16,6 @@ Usage: .venv/bin/python bench/probe_throughput.py [--pack healthcare_mgmt] [--en
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
 import re
 import subprocess
@@ -28,14 +27,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from userenv import user_env  # noqa: E402
+
 from dbintegrity.config import env_lookup, resolve  # noqa: E402
 from dbintegrity.probes.session import STATEMENT_LOG_ENV  # noqa: E402
 from dbintegrity.servers.runtime import Runtime  # noqa: E402
 
 
 def gate(pack: str, engine: str, log: Path) -> tuple[int, float]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBINTEGRITY_", "PYTEST_"))}
-    env.update(HYPOTHESIS_PROFILE="ci", DBINTEGRITY_PROVIDER="local", **{STATEMENT_LOG_ENV: str(log)})
+    env = user_env(HYPOTHESIS_PROFILE="ci", DBINTEGRITY_PROVIDER="local", **{STATEMENT_LOG_ENV: str(log)})
     done = subprocess.run([sys.executable, "-m", "dbintegrity.cli", "check", pack, "--engines", engine, "--jobs", "1"],
                           cwd=REPO, capture_output=True, text=True, env=env, check=False)
     found = re.search(rf"^{re.escape(engine)}_probe_statements: (\d+) in ([\d.]+) s of probes", done.stdout, re.M)

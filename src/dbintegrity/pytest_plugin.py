@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from dbintegrity.changes import since
 from dbintegrity.changes.since import CHANGED_SINCE_ENV, changes_of
 from dbintegrity.config import OPTIONS, Config, Option, env_lookup, resolve
 from dbintegrity.errors import ConfigError, ContractError, DbIntegrityError
@@ -73,6 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     _sigterm_as_interrupt()
     register_hypothesis_profiles()
+    since.take_over(getattr(config, "workerinput", None))
 
 
 def register_hypothesis_profiles() -> None:
@@ -434,7 +436,8 @@ def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
 def pytest_configure_node(node: Any) -> None:
     """xdist controller of a gate run (``-m`` selects ``integrity``): hand each worker the engines' servers,
     spawned when the first worker is set up, so they come up while the workers import and one per engine
-    serves every worker (:mod:`dbintegrity.servers.shared`).
+    serves every worker (:mod:`dbintegrity.servers.shared`); and the ``--changed-since`` changes it has
+    computed (:func:`dbintegrity.changes.since.handed_over`).
 
     Not earlier: xdist makes its base temp dir just before this hook, and pytest then closes the permissions
     of the folder above it, which would lock a PostgreSQL server already running under a ``--workdir`` there
@@ -449,6 +452,7 @@ def pytest_configure_node(node: Any) -> None:
             config.stash[CONTROLLER_RUNTIME_KEY] = runtime
             config.stash[SHARED_SERVERS_KEY] = shared.spawn(runtime, dbi_config_of(config))
     node.workerinput[shared.WORKER_INPUT] = config.stash[SHARED_SERVERS_KEY]
+    node.workerinput[since.WORKER_INPUT] = since.handed_over()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

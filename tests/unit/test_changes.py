@@ -6,6 +6,7 @@ import pytest
 from changes_repo import PACK, edit, git, make_repo
 
 from dbintegrity import cli, pytest_plugin
+from dbintegrity.changes import since
 from dbintegrity.changes.ddlobjects import DdlObject, object_of
 from dbintegrity.changes.since import CHANGED_SINCE_ENV, compare_packs
 from dbintegrity.config import resolve
@@ -162,3 +163,20 @@ def test_check_says_what_it_leaves_out_and_errors_before_any_server(tmp_path, ca
     assert "pack changes_tiny: nothing the gate reads changed since HEAD (" in out
     assert "left out, unchanged since HEAD: 1 check, 12 column," in out
     assert "nothing to run (exit 0); run without --changed-since for the whole gate" in out
+
+
+def test_an_xdist_worker_selects_with_the_changes_its_controller_computed(tmp_path, monkeypatch):
+    """The controller hands its answer over (``workerinput``); a worker does not export the ref again."""
+    packs = make_repo(tmp_path)
+    edit(packs, "postgres/01_schema.sql", "BETWEEN 0 AND 10", "BETWEEN 0 AND 11")
+    controller = since.changes_of(packs, PACK, "HEAD")
+    handed = {since.WORKER_INPUT: since.handed_over()}
+    monkeypatch.setattr(since, "_CACHE", {})  # the worker's process
+
+    def compare_again(*args: object) -> object:
+        raise AssertionError("the worker compared the packs with the ref again")
+
+    monkeypatch.setattr(since, "compare_packs", compare_again)
+    since.take_over(handed)
+    worker = since.changes_of(packs, PACK, "HEAD")
+    assert worker == controller and set(worker.tables) == {"vitals"}

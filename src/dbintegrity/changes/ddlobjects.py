@@ -91,12 +91,19 @@ class Placed:
 def objects(statements: list[Statement], pack_dir: Path) -> dict[DdlObject, list[Placed]]:
     """The statements of one dialect grouped by the object each builds, in file order."""
     out: dict[DdlObject, list[Placed]] = {}
+    root = pack_dir.resolve()
+    rels: dict[Path, str] = {}  # resolved once per file, not per statement
+
+    def rel(path: Path) -> str:
+        if path not in rels:
+            try:
+                rels[path] = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                rels[path] = str(path)
+        return rels[path]
+
     for st in statements:
-        try:
-            rel = st.path.resolve().relative_to(pack_dir.resolve()).as_posix()
-        except ValueError:
-            rel = str(st.path)
-        out.setdefault(object_of(st.text), []).append(Placed(normalized(st.text), f"{rel}:{st.line}"))
+        out.setdefault(object_of(st.text), []).append(Placed(normalized(st.text), f"{rel(st.path)}:{st.line}"))
     return out
 
 

@@ -20,6 +20,7 @@ the whole pack, and says why.  A pack absent at the ref is new: everything in it
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -126,12 +127,30 @@ _CACHE: dict[tuple[str, str, str], PackChanges] = {}
 
 
 def changes_of(packs_dir: Path, pack: str, ref: str) -> PackChanges:
-    """:func:`compare_packs` for one pack, once per process: ``dbintegrity check`` says what it leaves out
-    before the run, and the gate's collection (same process) selects with the same answer."""
+    """:func:`compare_packs` for one pack, once per run: ``dbintegrity check`` says what it leaves out
+    before the run, and the gate's collection (same process, or an xdist worker that was handed the answer
+    by :func:`handed_over`) selects with the same answer."""
     key = (str(packs_dir.resolve()), pack, ref)
     if key not in _CACHE:
         _CACHE[key] = compare_packs(packs_dir, [pack], ref)[pack]
     return _CACHE[key]
+
+
+WORKER_INPUT = "dbi_changes"
+"""The ``workerinput`` key under which an xdist worker finds the changes its controller computed."""
+
+
+def handed_over() -> bytes:
+    """The changes this process computed, for its xdist workers: each would otherwise export the ref and
+    compare every pack again (0.4 s per worker for healthcare_mgmt).  Pickled: both ends are this program."""
+    return pickle.dumps(_CACHE)
+
+
+def take_over(workerinput: dict[str, Any] | None) -> None:
+    """In an xdist worker: adopt the changes the controller handed over (:func:`handed_over`)."""
+    data = (workerinput or {}).get(WORKER_INPUT)
+    if isinstance(data, bytes):
+        _CACHE.update(pickle.loads(data))
 
 
 def compare_pack(pack_dir: Path, ref: Ref, scratch: Path) -> PackChanges:
@@ -153,14 +172,16 @@ def compare_pack(pack_dir: Path, ref: Ref, scratch: Path) -> PackChanges:
     _views_file_changes(changes, old_dir, pack_dir)
     names = set(new_contract.tables) | set(old_contract.tables)
     views = set(new_contract.views) | set(old_contract.views)
+    ddl: list[dict[DdlObject, list[Placed]]] = []  # every dialect's objects, both sides, for _reach
     for dialect in sorted(set(_dialects(pack_dir)) | set(_dialects(old_dir))):
         old = _objects(old_dir, dialect, changes, ref.label)
         new = _objects(pack_dir, dialect, changes, "working tree")
+        ddl += [side for side in (new, old) if side is not None]
         if old is None or new is None:
             continue
         _ddl_changes(changes, old, new, names, views)
     if not changes.everything:
-        _reach(changes, new_contract, old_contract, pack_dir, old_dir, names, views)
+        _reach(changes, new_contract, old_contract, ddl, names, views)
     return changes
 
 
@@ -261,9 +282,10 @@ def _own(name: str, known: set[str]) -> str:
     return next((k for k in known if k.lower() == short.lower() or k.lower() == name.lower()), short)
 
 
-def _reach(changes: PackChanges, new: Schema, old: Schema, new_dir: Path, old_dir: Path, tables: set[str],
-           views: set[str]) -> None:
-    """Neighbours, views and triggers that read what touched (see the module docstring)."""
+def _reach(changes: PackChanges, new: Schema, old: Schema, ddl: list[dict[DdlObject, list[Placed]]],
+           tables: set[str], views: set[str]) -> None:
+    """Neighbours, views and triggers that read what touched (see the module docstring); ``ddl``: the
+    objects of every dialect, at the ref and in the working tree."""
     touched = set(changes.tables)
     for schema in (new, old):
         for table in schema.tables.values():
@@ -273,14 +295,9 @@ def _reach(changes: PackChanges, new: Schema, old: Schema, new_dir: Path, old_di
                 elif fk.ref_table in touched and table.name not in touched:
                     changes.neighbours.setdefault(table.name, set()).add(fk.ref_table)
     bodies: dict[DdlObject, list[str]] = {}
-    for pack_dir in (new_dir, old_dir):
-        for dialect in _dialects(pack_dir):
-            try:
-                found = objects(Pack(pack_dir.name, pack_dir).statements(dialect), pack_dir)
-            except DbIntegrityError:
-                continue
-            for obj, placed in found.items():
-                bodies.setdefault(obj, []).extend(p.text for p in placed)
+    for found in ddl:
+        for obj, placed in found.items():
+            bodies.setdefault(obj, []).extend(p.text for p in placed)
     routine_text = {o.name: " ".join(t) for o, t in bodies.items() if o.kind == "routine"}
     reading = tables | views
     grew = True
