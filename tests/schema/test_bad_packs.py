@@ -174,6 +174,10 @@ def check_runs(dbi_config: Config, tmp_path_factory: pytest.TempPathFactory) -> 
             argv = [sys.executable, "-m", "dbintegrity.cli", "check", "--packs", str(BAD_PACKS), case,
                     "--provider", cfg.provider, "--engines", ",".join(cfg.engines), "--workdir", str(base / "work")]
             argv += cfg.engine_flags()  # the outer run's explicit images, binaries and servers
+            # Each run's pytest gets a temp dir of its own: pytest closes the permissions of the shared
+            # /tmp/pytest-of-<user> as it makes one there, and a PostgreSQL server of another of these runs,
+            # starting under it as the postgres user, then cannot reach its data dir and exits.
+            argv += ["--pytest-args", f"--basetemp={base / 'pytest'}"]
             with open(base / "stdout", "wb") as out, open(base / "stderr", "wb") as err:
                 proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                         cwd=REPO, env=cli_env(cfg))
