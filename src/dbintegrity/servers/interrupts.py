@@ -8,9 +8,10 @@ here: code that catches driver errors asks :func:`raise_if_requested`, and the t
 Python runs a signal handler between any two bytecodes of the main thread, also inside a garbage
 collector callback (Hypothesis registers one) or a ``__del__``.  An exception raised there cannot
 propagate: Python prints it as "Exception ignored in ..." with a traceback, and drops it.  So
-:func:`interrupt` raises a KeyboardInterrupt that names its signal, and a hook on :data:`sys.unraisablehook` takes such
-a dropped one, prints nothing, and delivers the signal again a moment later, from a thread, so that the
-main thread has left the place where it was dropped (if it has not, the same happens again).
+:func:`interrupt` raises a KeyboardInterrupt that names its signal, and a hook on
+:data:`sys.unraisablehook` takes such a dropped one, prints nothing, and delivers the signal again a moment
+later, from a thread, so that the main thread has left the place where it was dropped (if it has not, the
+same happens again).
 """
 
 from __future__ import annotations
