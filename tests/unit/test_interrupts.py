@@ -31,8 +31,9 @@ def dropped(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     interrupts.clear()
 
 
-def _signal_inside_gc_callback(handler: Callable[[int, Any], None]) -> None:
-    """Deliver SIG while a gc callback runs, then run on as the interrupted code would."""
+def _signal_inside_gc_callback(handler: Callable[[int, Any], None], wait_s: float = 5.0) -> None:
+    """Deliver SIG while a gc callback runs, then run on as the interrupted code would, for up to
+    ``wait_s`` (a redelivered interrupt ends the wait at once)."""
     signal.signal(SIG, handler)
     armed = [True]
 
@@ -44,7 +45,8 @@ def _signal_inside_gc_callback(handler: Callable[[int, Any], None]) -> None:
     gc.callbacks.append(callback)
     try:
         gc.collect()
-        for _ in range(20):  # the main thread goes on, where a redelivered signal can be raised
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:  # the main thread goes on, where a redelivered signal is raised
             time.sleep(interrupts.REDELIVERY_DELAY_S)
     finally:
         gc.callbacks.remove(callback)
@@ -65,7 +67,7 @@ def test_a_plain_keyboard_interrupt_is_dropped_there(dropped: list[Any]) -> None
     def handler(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    _signal_inside_gc_callback(handler)
+    _signal_inside_gc_callback(handler, wait_s=0.3)
     assert [type(x.exc_value) for x in dropped] == [KeyboardInterrupt]
 
 
