@@ -103,21 +103,25 @@ def _sigterm_as_interrupt() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     interrupts.clear()
-    def handler(signum: int, frame: Any) -> None:
-        if interrupts.redelivery_due(signum):  # the first interrupt fell where Python drops exceptions
-            interrupts.interrupt(signum)
-        first = not interrupts.requested()
-        interrupts.request(f"signal {signum}")
-        for pid in list(_WORKER_PIDS):  # xdist workers tear their own servers down, in order, at once
-            with contextlib.suppress(OSError):
-                os.kill(pid, signum)
-        if first:  # a second signal must not break the teardown the first one started
-            interrupts.interrupt(signum)
-
     if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGTERM, _on_signal)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # Ctrl-C: remembered the same way
-        signal.signal(signal.SIGINT, handler)
+        signal.signal(signal.SIGINT, _on_signal)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """SIGTERM or Ctrl-C: remember it, pass it on to the xdist workers, and interrupt the run once."""
+    if interrupts.redelivery_due(signum) and not interrupts.is_finishing():  # the first one was dropped
+        interrupts.interrupt(signum)
+    first = not interrupts.requested()
+    interrupts.request(f"signal {signum}")
+    for pid in list(_WORKER_PIDS):  # xdist workers tear their own servers down, in order, at once
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+    # A second signal must not break the teardown the first one started, nor any signal the teardown of
+    # a run that is past its tests (interrupts.finishing).
+    if first and not interrupts.is_finishing():
+        interrupts.interrupt(signum)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -463,6 +467,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    interrupts.finishing()
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller prints the figures
         workeroutput[STATS_KEY] = _figures(session.config.stash.get(RUNTIME_KEY, None))

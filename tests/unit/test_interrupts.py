@@ -71,16 +71,19 @@ def test_a_plain_keyboard_interrupt_is_dropped_there(dropped: list[Any]) -> None
     assert [type(x.exc_value) for x in dropped] == [KeyboardInterrupt]
 
 
+def _first_only(signum: int, frame: Any) -> None:
+    """The plugin's handler: it raises on the first signal only, and on a redelivery."""
+    if interrupts.redelivery_due(signum):
+        interrupts.interrupt(signum)
+    first = not interrupts.requested()
+    interrupts.request(f"signal {signum}")
+    if first:
+        interrupts.interrupt(signum)
+
+
 def test_a_redelivery_is_due_once_per_dropped_interrupt(dropped: list[Any]) -> None:
     """A handler that raises only on the first signal still raises the redelivered one."""
-    def handler(signum: int, frame: Any) -> None:
-        if interrupts.redelivery_due(signum):
-            interrupts.interrupt(signum)
-        first = not interrupts.requested()
-        interrupts.request(f"signal {signum}")
-        if first:
-            interrupts.interrupt(signum)
-
+    handler = _first_only
     try:
         with pytest.raises(KeyboardInterrupt):
             _signal_inside_gc_callback(handler)
@@ -88,3 +91,46 @@ def test_a_redelivery_is_due_once_per_dropped_interrupt(dropped: list[Any]) -> N
     finally:
         interrupts.clear()  # else the run itself stops after this test, as asked
     assert dropped == []
+
+
+def test_a_stop_delivered_by_the_test_loop_calls_the_redelivery_off(dropped: list[Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interrupt was dropped, and the test loop stopped the run first (``raise_if_requested``): the
+    redelivery must not interrupt the teardown that follows."""
+    monkeypatch.setattr(interrupts, "REDELIVERY_DELAY_S", 0.3)  # the test loop comes first, for certain
+    signal.signal(SIG, _first_only)
+    armed = [True]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if armed:
+            armed.clear()
+            signal.raise_signal(SIG)
+
+    gc.callbacks.append(callback)
+    try:
+        gc.collect()  # dropped here; its redelivery is due in REDELIVERY_DELAY_S
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.raise_if_requested()  # the test loop's stop, before the redelivery
+        time.sleep(interrupts.REDELIVERY_DELAY_S * 3)  # the teardown: nothing may interrupt it
+    finally:
+        gc.callbacks.remove(callback)
+        interrupts.clear()
+    assert dropped == []
+
+
+def test_a_signal_interrupts_a_run_once_and_never_its_teardown() -> None:
+    """The plugin's handler: the first signal interrupts the tests; none interrupts the teardown of a run
+    past its tests (pytest's clean-up broke with "I/O operation on closed file"), yet each is remembered."""
+    from dbintegrity import pytest_plugin
+
+    try:
+        interrupts.clear()
+        with pytest.raises(KeyboardInterrupt):
+            pytest_plugin._on_signal(SIG, None)
+        pytest_plugin._on_signal(SIG, None)  # a second one: the teardown it started goes on
+        interrupts.clear()
+        interrupts.finishing()
+        pytest_plugin._on_signal(SIG, None)
+        assert interrupts.requested(), "a signal during the teardown was not remembered"
+    finally:
+        interrupts.clear()

@@ -30,6 +30,9 @@ _redeliveries: list[int] = []
 _raised: set[int] = set()
 """The signals that :func:`interrupt` raised an interrupt for."""
 
+_finishing: list[bool] = []
+"""Non-empty once the run is past its tests (:func:`finishing`)."""
+
 REDELIVERY_DELAY_S = 0.01
 """How long a dropped interrupt waits to be delivered again: longer than a gc callback runs."""
 
@@ -42,16 +45,33 @@ def requested() -> bool:
     return bool(_requested)
 
 
+def finishing() -> None:
+    """The run is past its tests and tearing down: a signal from now on only asks it to stop.
+
+    Interrupting the teardown would not end the run sooner, and it breaks pytest's own clean-up, which
+    then prints a traceback ("I/O operation on closed file" from its output capture)."""
+    _finishing.append(True)
+
+
+def is_finishing() -> bool:
+    return bool(_finishing)
+
+
 def clear() -> None:
     """A new run in this process starts un-interrupted."""
     _requested.clear()
+    _finishing.clear()
     _redeliveries.clear()
     _raised.clear()
 
 
 def raise_if_requested() -> None:
-    """Raise KeyboardInterrupt again if the run was asked to stop."""
+    """Raise KeyboardInterrupt again if the run was asked to stop.
+
+    That delivers the stop, so a redelivery still pending (:func:`interrupt`) is called off: arriving a
+    moment later, it would interrupt the teardown that this one starts."""
     if _requested:
+        _redeliveries.clear()
         raise KeyboardInterrupt(_requested[0])
 
 
