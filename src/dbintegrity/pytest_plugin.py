@@ -124,6 +124,13 @@ def _on_signal(signum: int, frame: Any) -> None:
         interrupts.interrupt(signum)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Before pytest reports the interrupt: an entry of its traceback without a line number would make
+    that report fail (:func:`dbintegrity.servers.interrupts.mend_traceback`)."""
+    interrupts.mend_traceback(excinfo.value)
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """A stop that a driver swallowed (see :mod:`dbintegrity.servers.interrupts`) still ends the run here."""
     interrupts.raise_if_requested()

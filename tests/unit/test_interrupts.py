@@ -10,6 +10,7 @@ import gc
 import signal
 import sys
 import time
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -134,3 +135,30 @@ def test_a_signal_interrupts_a_run_once_and_never_its_teardown() -> None:
         assert interrupts.requested(), "a signal during the teardown was not remembered"
     finally:
         interrupts.clear()
+
+
+def _interrupt_with_a_lineless_entry() -> KeyboardInterrupt:
+    """A KeyboardInterrupt whose traceback has, in its middle, an entry without a line number: what
+    Python 3.11 records when a signal is handled at an instruction that belongs to no line."""
+    def inner() -> None:
+        raise KeyboardInterrupt("signal 15")
+
+    try:
+        inner()
+    except KeyboardInterrupt as exc:
+        tb = exc.__traceback__
+        assert tb is not None and tb.tb_next is not None
+        lineless = types.TracebackType(tb.tb_next, tb.tb_frame, 10**6, -1)
+        assert lineless.tb_lineno is None, "this Python gives every entry a line number"
+        tb.tb_next = lineless
+        return exc
+    raise AssertionError("not raised")
+
+
+def test_pytest_can_report_an_interrupt_raised_where_no_line_is() -> None:
+    exc = _interrupt_with_a_lineless_entry()
+    with pytest.raises(TypeError):  # pytest's own report of it, as a run printed it
+        pytest.ExceptionInfo.from_exception(exc).getrepr(funcargs=True)
+    interrupts.mend_traceback(exc)
+    report = str(pytest.ExceptionInfo.from_exception(exc).getrepr(funcargs=True))
+    assert "KeyboardInterrupt: signal 15" in report and "def inner" in report

@@ -19,7 +19,8 @@ from __future__ import annotations
 import _thread
 import sys
 import threading
-from typing import NoReturn
+from types import TracebackType
+from typing import NoReturn, cast
 
 _requested: list[str] = []
 """Why the run was asked to stop (``signal 15``); empty while it was not."""
@@ -89,6 +90,35 @@ def interrupt(signum: int) -> NoReturn:
         sys.unraisablehook = _Redeliver(sys.unraisablehook)
     _raised.add(signum)
     raise KeyboardInterrupt(_reason(signum))  # plain: what pytest and the CLI report to the user
+
+
+def mend_traceback(exc: BaseException) -> None:
+    """Leave out of ``exc``'s traceback, and those of the exceptions it chains, each entry that has no line
+    number.
+
+    Python 3.11 records such an entry when a signal is handled at an instruction that belongs to no line
+    ("line -1" in a probe's frame).  pytest's report of the interrupt then fails on it with a TypeError,
+    and prints that traceback instead of "KeyboardInterrupt"."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        head = current.__traceback__
+        while head is not None and _lineless(head):
+            head = head.tb_next
+        current.__traceback__ = head
+        tb = head
+        while tb is not None and tb.tb_next is not None:
+            if _lineless(tb.tb_next):
+                tb.tb_next = tb.tb_next.tb_next
+            else:
+                tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+
+
+def _lineless(tb: TracebackType) -> bool:
+    lineno = cast(int | None, tb.tb_lineno)  # typed int, but None in the case above
+    return lineno is None
 
 
 def _reason(signum: int) -> str:
