@@ -114,7 +114,7 @@ def _on_signal(signum: int, frame: Any) -> None:
     if interrupts.redelivery_due(signum) and not interrupts.is_finishing():  # the first one was dropped
         interrupts.interrupt(signum)
     first = not interrupts.requested()
-    interrupts.request(f"signal {signum}")
+    interrupts.request(interrupts.reason(signum))
     for pid in list(_WORKER_PIDS):  # xdist workers tear their own servers down, in order, at once
         with contextlib.suppress(OSError):
             os.kill(pid, signum)

@@ -77,7 +77,7 @@ def _first_only(signum: int, frame: Any) -> None:
     if interrupts.redelivery_due(signum):
         interrupts.interrupt(signum)
     first = not interrupts.requested()
-    interrupts.request(f"signal {signum}")
+    interrupts.request(interrupts.reason(signum))
     if first:
         interrupts.interrupt(signum)
 

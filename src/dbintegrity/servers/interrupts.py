@@ -89,7 +89,7 @@ def interrupt(signum: int) -> NoReturn:
     if not isinstance(sys.unraisablehook, _Redeliver):  # pytest sets its own hook at configure time
         sys.unraisablehook = _Redeliver(sys.unraisablehook)
     _raised.add(signum)
-    raise KeyboardInterrupt(_reason(signum))  # plain: what pytest and the CLI report to the user
+    raise KeyboardInterrupt(reason(signum))  # plain: what pytest and the CLI report to the user
 
 
 def mend_traceback(exc: BaseException) -> None:
@@ -121,14 +121,15 @@ def _lineless(tb: TracebackType) -> bool:
     return lineno is None
 
 
-def _reason(signum: int) -> str:
+def reason(signum: int) -> str:
+    """Why a run stops on signal ``signum``, as its interrupt and the summary say it."""
     return f"signal {signum}"
 
 
 def _signal_of(exc: BaseException | None) -> int | None:
     """The signal whose interrupt ``exc`` is, as :func:`interrupt` raised it; None for anything else."""
     if type(exc) is KeyboardInterrupt:
-        return next((n for n in _raised if exc.args == (_reason(n),)), None)
+        return next((n for n in _raised if exc.args == (reason(n),)), None)
     return None
 
 
